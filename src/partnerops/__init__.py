@@ -1,0 +1,3 @@
+"""PartnerOps: the partnerships side of a managed-service organisation."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m partnerops``: the same as the console script."""
+
+from partnerops.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from partnerops.core.errors import DomainError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Invalid request",
+    429: "Too many requests",
+}
+
+
+def problem(
+    request: HttpRequest, status: int, detail: str, *, errors: list[dict[str, Any]] | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = errors
+    response = HttpResponse(json.dumps(body, default=str), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="partnerops"'
+    return response
+
+
+def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload")),
+            "message": error.get("msg", "invalid"),
+        }
+        for error in exc.errors
+    ]
+    return problem(request, 422, "The request has invalid fields.", errors=errors)
+
+
+def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": "" if field == "__all__" else field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "", "message": message} for message in exc.messages]
+    detail = "; ".join(error["message"] for error in errors)
+    return problem(request, 422, detail, errors=errors)
+
+
+def install(api: NinjaAPI) -> None:
+    api.add_exception_handler(NinjaValidationError, _ninja_validation)
+    api.add_exception_handler(DjangoValidationError, _django_validation)
+    api.add_exception_handler(
+        AuthenticationError,
+        lambda request, exc: problem(request, 401, "Sign in, or send 'Authorization: Bearer <token>'."),
+    )
+    api.add_exception_handler(HttpError, lambda request, exc: problem(request, exc.status_code, str(exc)))
+    api.add_exception_handler(DomainError, lambda request, exc: problem(request, exc.status_code, exc.message))
+    api.add_exception_handler(Http404, lambda request, exc: problem(request, 404, str(exc) or "Not found."))
+    api.add_exception_handler(
+        PermissionDenied, lambda request, exc: problem(request, 403, str(exc) or "Forbidden.")
+    )

@@ -1,0 +1,70 @@
+"""Roles (Django groups) and the capabilities each one grants.
+
+Roles are groups so that administrators can assign them in the admin; what a
+role may do is this table, kept in code so that it is reviewed like code and
+documented in docs/permissions.md.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+
+
+class Role(StrEnum):
+    PARTNERSHIPS = "Partnerships"
+    ENGINEERING = "Engineering"
+    OPERATIONS = "Operations"
+    VIEWER = "Viewer"
+    ADMINISTRATOR = "Administrator"
+
+
+class Capability(StrEnum):
+    VIEW_PIPELINE = "view_pipeline"
+    CHANGE_PIPELINE = "change_pipeline"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_SETTINGS = "manage_settings"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.PARTNERSHIPS: frozenset({Capability.VIEW_PIPELINE, Capability.CHANGE_PIPELINE}),
+    # Engineering reads the pipeline to plan hub deployments.
+    Role.ENGINEERING: frozenset({Capability.VIEW_PIPELINE}),
+    # The fiscal sponsor reads the pipeline to set up administration and billing.
+    Role.OPERATIONS: frozenset({Capability.VIEW_PIPELINE}),
+    Role.VIEWER: frozenset({Capability.VIEW_PIPELINE}),
+    Role.ADMINISTRATOR: frozenset(Capability),
+}
+
+_CACHE_ATTRIBUTE = "_partnerops_capabilities"
+
+
+def user_roles(user: Any) -> frozenset[Role]:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    known = {role.value for role in Role}
+    names = {group.name for group in user.groups.all() if group.name in known}
+    roles = {Role(name) for name in names}
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    return frozenset(roles)
+
+
+def user_capabilities(user: Any) -> frozenset[Capability]:
+    """The union of the user's roles' capabilities, computed once per user object."""
+    cached: frozenset[Capability] | None = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    capabilities: set[Capability] = set()
+    for role in user_roles(user):
+        capabilities |= ROLE_CAPABILITIES[role]
+    result = frozenset(capabilities)
+    if not isinstance(user, AnonymousUser):
+        setattr(user, _CACHE_ATTRIBUTE, result)
+    return result
+
+
+def has_capability(user: Any, capability: Capability) -> bool:
+    return capability in user_capabilities(user)
