@@ -133,6 +133,7 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out login before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "partnerops.core.backends.RoleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "crm:board"
@@ -154,6 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -205,6 +207,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+
+# URL fields without a scheme mean https (the Django 6.0 default, adopted now).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=1)
 

@@ -1,14 +1,32 @@
 """Request and response shapes of API v1."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from typing import Any
+
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from partnerops.crm.models import Assessment, EntryKind, ExpectedTier, LeadSource, OrganizationKind
 from partnerops.crm.pipeline import Phase, Status
+
+
+class Input(Schema):
+    """A request body: a JSON object, nothing else.
+
+    Ninja's schemas also read attributes of arbitrary objects (for responses);
+    for input that would let a JSON string pass as an object (its .title method
+    as a title), so bodies that are not objects are refused here.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _must_be_an_object(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"The request body must be a JSON object, not {type(data).__name__}.")
+        return data
 
 
 class OrganizationOut(Schema):
@@ -22,7 +40,7 @@ class OrganizationOut(Schema):
     updated_at: dt.datetime
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(Input):
     name: str = Field(..., min_length=1, max_length=200)
     kind: OrganizationKind = OrganizationKind.COMMUNITY
     website: str = ""
@@ -30,7 +48,7 @@ class OrganizationIn(Schema):
     notes: str = ""
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: OrganizationKind | None = None
     website: str | None = None
@@ -51,7 +69,7 @@ class ContactOut(Schema):
     is_technical_contact: bool
 
 
-class ContactIn(Schema):
+class ContactIn(Input):
     name: str = Field(..., min_length=1, max_length=200)
     email: str
     phone: str = ""
@@ -62,7 +80,7 @@ class ContactIn(Schema):
     is_technical_contact: bool = False
 
 
-class ContactPatch(Schema):
+class ContactPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
     email: str | None = None
     phone: str | None = None
@@ -95,7 +113,7 @@ class EngagementOut(Schema):
     updated_at: dt.datetime
 
 
-class EngagementIn(Schema):
+class EngagementIn(Input):
     organization_id: int
     title: str = ""
     owner_id: int | None = None
@@ -109,7 +127,7 @@ class EngagementIn(Schema):
     occurred_at: dt.datetime | None = Field(None, description="When the lead first came in, if earlier.")
 
 
-class EngagementPatch(Schema):
+class EngagementPatch(Input):
     title: str | None = None
     owner_id: int | None = None
     source: LeadSource | None = None
@@ -121,7 +139,7 @@ class EngagementPatch(Schema):
     follow_up_on: dt.date | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(Input):
     phase: Phase
     status: Status | None = Field(None, description="Omit to keep the status when it fits the phase.")
     occurred_at: dt.datetime | None = Field(None, description="Back-date a move entered late.")
@@ -148,7 +166,7 @@ class CriterionOut(Schema):
     evidence: str
 
 
-class CriterionIn(Schema):
+class CriterionIn(Input):
     assessment: Assessment
     evidence: str = ""
 
@@ -163,7 +181,7 @@ class TimelineEntryOut(Schema):
     milestone_id: int | None
 
 
-class TimelineEntryIn(Schema):
+class TimelineEntryIn(Input):
     kind: EntryKind = EntryKind.NOTE
     title: str = Field(..., min_length=1, max_length=300)
     body: str = ""

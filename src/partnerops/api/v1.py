@@ -4,7 +4,6 @@ Every operation names the capability it needs through its ``auth``; writes go
 through the same services as the pages.
 """
 
-from __future__ import annotations
 
 from typing import Any
 

@@ -28,7 +28,7 @@ from partnerops.crm.forms import (
     TimelineEntryForm,
 )
 from partnerops.crm.models import Contact, Engagement, OrganizationKind, Organization
-from partnerops.crm.pipeline import PHASE_MOVES, Phase, Status, allowed_targets
+from partnerops.crm.pipeline import PHASE_MOVES, PHASE_ORDER, Phase, Status, allowed_targets
 
 VIEW = Capability.VIEW_PIPELINE
 CHANGE = Capability.CHANGE_PIPELINE
@@ -56,7 +56,12 @@ def board(request: HttpRequest) -> HttpResponse:
     # Closing needs a reason, so the card's quick move offers the other phases;
     # "More…" opens the full move form.
     for column in columns:
-        quick = sorted(PHASE_MOVES[column.phase] - {Phase.CLOSED}, key=list(Phase).index)
+        here = PHASE_ORDER.index(column.phase)
+        # Forward moves first: the usual next step is the default choice.
+        quick = sorted(
+            PHASE_MOVES[column.phase] - {Phase.CLOSED},
+            key=lambda phase: (PHASE_ORDER.index(phase) < here, PHASE_ORDER.index(phase)),
+        )
         for engagement in column.cards:
             engagement.next_phases = quick  # type: ignore[attr-defined]
     context = {"columns": columns, **_filter_context(request, filters)}

@@ -1,0 +1,223 @@
+"""Realistic demo data: about 40 organizations over every phase and status.
+
+Everything is written through the services, with back-dated moves, so the demo
+has the same milestones, timeline and audit trail that real use produces.
+Deterministic (a fixed seed) and idempotent: organizations that exist are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from partnerops.core.bootstrap import ensure_roles
+from partnerops.core.roles import Role
+from partnerops.crm import services
+from partnerops.crm.models import Assessment, Criterion, EntryKind, ExpectedTier, LeadSource, OrganizationKind
+from partnerops.crm.pipeline import Phase, Status
+
+P, S = Phase, Status
+QL = (P.QUALIFIED_LEAD, S.ACTIVE_LEAD)
+PR = (P.PROSPECT, S.ACTIVE_LEAD)
+NA = (P.PARTNER, S.NEEDS_ADMIN)
+AS = (P.PARTNER, S.ACTIVE_SERVICE)
+
+# The moves that bring a new lead to each demo state, in order.
+ROUTES: dict[tuple[Phase, Status], list[tuple[Phase, Status]]] = {
+    (P.LEAD, S.ACTIVE_LEAD): [],
+    (P.LEAD, S.INACTIVE_LEAD): [(P.LEAD, S.INACTIVE_LEAD)],
+    (P.LEAD, S.WAITING): [(P.LEAD, S.WAITING)],
+    (P.QUALIFIED_LEAD, S.ACTIVE_LEAD): [QL],
+    (P.QUALIFIED_LEAD, S.WAITING): [QL, (P.QUALIFIED_LEAD, S.WAITING)],
+    (P.PROSPECT, S.ACTIVE_LEAD): [QL, PR],
+    (P.PROSPECT, S.NEEDS_ADMIN): [QL, PR, (P.PROSPECT, S.NEEDS_ADMIN)],
+    (P.PARTNER, S.NEEDS_ADMIN): [QL, PR, NA],
+    (P.PARTNER, S.ACTIVE_SERVICE): [QL, PR, NA, AS],
+    (P.PARTNER, S.INACTIVE_SERVICE): [QL, PR, NA, AS, (P.PARTNER, S.INACTIVE_SERVICE)],
+    (P.CLOSED, S.INACTIVE_LEAD): [QL, (P.CLOSED, S.INACTIVE_LEAD)],
+    (P.CLOSED, S.INACTIVE_SERVICE): [QL, PR, NA, AS, (P.CLOSED, S.INACTIVE_SERVICE)],
+}
+
+COMMUNITIES = [
+    ("University of the Northern Plains", "US"), ("Coastal Ocean Data Collective", "US"),
+    ("Andes Climate Observatory", "CL"), ("Open Genomics Teaching Lab", "GB"),
+    ("Prairie State Community College", "US"), ("Pangeo Earth Science Hub", "US"),
+    ("Mekong Hydrology Network", "VN"), ("Institute for Computational Linguistics", "DE"),
+    ("Great Lakes Data Science Academy", "CA"), ("Sahel Remote Sensing Initiative", "SN"),
+    ("Polar Ice Dynamics Project", "NO"), ("Neuroimaging Commons", "US"),
+    ("Amazon Biodiversity Archive", "BR"), ("Highland Statistics Department", "GB"),
+    ("Pacific Islands Climate School", "FJ"), ("Urban Mobility Research Centre", "NL"),
+    ("Digital Humanities Workshop", "FR"), ("Cascadia Seismology Group", "US"),
+    ("Open Astronomy Classroom", "AU"), ("Rift Valley Public Health Lab", "KE"),
+    ("Alpine Snowpack Monitoring", "CH"), ("Data Carpentry Chapter Lima", "PE"),
+    ("Materials Informatics Consortium", "JP"), ("River Basin Water Futures", "ZA"),
+    ("Bay Area Teaching Hub", "US"), ("Quantum Chemistry Training Network", "IN"),
+    ("Arctic Community Science", "CA"), ("Epidemiology Methods School", "MX"),
+    ("Wildfire Smoke Forecasting Lab", "US"), ("Open Economics Bootcamp", "ES"),
+    ("Marine Plankton Imaging", "PT"), ("Heritage Language Archives", "NZ"),
+    ("Desert Agriculture Research Station", "IL"), ("Space Weather Data Centre", "BE"),
+]
+OTHERS = [
+    ("Atlas Science Foundation", OrganizationKind.FUNDER, "US"),
+    ("Open Research Philanthropy", OrganizationKind.FUNDER, "GB"),
+    ("Nimbus Cloud Platform", OrganizationKind.CLOUD_VENDOR, "US"),
+    ("Campus Cloud Resellers", OrganizationKind.RESELLER, "US"),
+    ("Commons Fiscal Sponsorship", OrganizationKind.FISCAL_SPONSOR, "US"),
+    ("Research Software Alliance", OrganizationKind.OTHER, "AU"),
+]
+FIRST = ["Ana", "Ben", "Chidi", "Dana", "Eun-ji", "Farah", "Goran", "Hana", "Ivan", "Jia", "Kofi", "Lena"]
+LAST = ["Alvarez", "Brooks", "Chen", "Dubois", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen"]
+TEAM = [
+    ("partnerships", "Paula", "Partner", Role.PARTNERSHIPS),
+    ("engineering", "Eli", "Engineer", Role.ENGINEERING),
+    ("operations", "Olu", "Operations", Role.OPERATIONS),
+    ("viewer", "Val", "Viewer", Role.VIEWER),
+]
+TIER_VALUES = {
+    ExpectedTier.EDUCATION: Decimal("12000.00"),
+    ExpectedTier.RESEARCH: Decimal("18000.00"),
+    ExpectedTier.PARTNERSHIP: Decimal("50000.00"),
+    ExpectedTier.MEMBERSHIP: Decimal("15000.00"),
+}
+NOTES = [
+    (EntryKind.EMAIL, "Hail the Lead sent", "Sent the service description with pricing and the scheduling link."),
+    (EntryKind.MEETING, "Intro meeting", "**Attendees**: decision maker, community representative.\n\n"
+     "- Answered questions about the shared cluster\n- Explained the *right to replicate*\n- Demo of a hub"),
+    (EntryKind.CALL, "Follow-up call", "They need a hub for a course of about 120 students next term."),
+    (EntryKind.NOTE, "Procurement", "Their procurement office asks for a services agreement and a W-9."),
+]
+
+
+@dataclass
+class DemoSummary:
+    organizations: int = 0
+    contacts: int = 0
+    engagements: int = 0
+    skipped: int = 0
+
+
+def _team() -> list[Any]:
+    ensure_roles()
+    user_model = get_user_model()
+    members = []
+    for username, first, last, role in TEAM:
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role.value))
+        members.append(user)
+    return members
+
+
+def _at(day: dt.date, rng: random.Random, *, after: dt.datetime | None = None) -> dt.datetime:
+    """A working-hours time on ``day``, later than ``after`` and never in the future."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.choice((0, 15, 30, 45)))))
+    if after is not None and moment <= after:
+        moment = after + dt.timedelta(minutes=5)
+    return min(moment, timezone.now())
+
+
+def _targets() -> list[tuple[Phase, Status]]:
+    """34 communities over the 12 demo states, more of them where real pipelines are fuller."""
+    weights = {
+        (P.LEAD, S.ACTIVE_LEAD): 5, (P.LEAD, S.INACTIVE_LEAD): 2, (P.LEAD, S.WAITING): 2,
+        (P.QUALIFIED_LEAD, S.ACTIVE_LEAD): 4, (P.QUALIFIED_LEAD, S.WAITING): 2,
+        (P.PROSPECT, S.ACTIVE_LEAD): 3, (P.PROSPECT, S.NEEDS_ADMIN): 2,
+        (P.PARTNER, S.NEEDS_ADMIN): 2, (P.PARTNER, S.ACTIVE_SERVICE): 7, (P.PARTNER, S.INACTIVE_SERVICE): 1,
+        (P.CLOSED, S.INACTIVE_LEAD): 3, (P.CLOSED, S.INACTIVE_SERVICE): 1,
+    }  # fmt: skip
+    return [state for state, count in weights.items() for _ in range(count)]
+
+
+@transaction.atomic
+def load_demo(*, seed: int = 2026) -> DemoSummary:
+    rng = random.Random(seed)
+    summary = DemoSummary()
+    team = _team()
+    lead_owner = team[0]
+    today = timezone.localdate()
+    for (name, country), target in zip(COMMUNITIES, _targets(), strict=True):
+        if services.Organization.objects.filter(name__iexact=name).exists():
+            summary.skipped += 1
+            continue
+        organization = services.organization_create(
+            actor=lead_owner, name=name, kind=OrganizationKind.COMMUNITY, country=country,
+            website=f"https://{name.lower().replace(' ', '-')}.example.edu",
+        )  # fmt: skip
+        summary.organizations += 1
+        summary.contacts += _contacts(organization, lead_owner, rng)
+        _engagement(organization, target, lead_owner, rng, today)
+        summary.engagements += 1
+    for name, kind, country in OTHERS:
+        if services.Organization.objects.filter(name__iexact=name).exists():
+            summary.skipped += 1
+            continue
+        organization = services.organization_create(actor=lead_owner, name=name, kind=kind, country=country)
+        summary.organizations += 1
+        summary.contacts += _contacts(organization, lead_owner, rng, count=1)
+    return summary
+
+
+def _contacts(organization: Any, actor: Any, rng: random.Random, count: int | None = None) -> int:
+    count = count or rng.randint(1, 3)
+    domain = organization.name.lower().replace(" ", "-") + ".example.edu"
+    used: set[str] = set()
+    for index in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first.lower()}.{last.lower()}@{domain}".replace("-", "")
+        if email in used:
+            email = f"{first.lower()}{index}@{domain}"
+        used.add(email)
+        services.contact_create(
+            actor=actor, organization=organization, name=f"{first} {last}", email=email,
+            title=rng.choice(["Professor", "Research Software Engineer", "IT Director", "Program Manager"]),
+            is_decision_maker=index == 0, is_community_representative=index == 0 or index == 2,
+            is_billing_contact=index == 1 or count == 1, is_technical_contact=index == count - 1,
+        )  # fmt: skip
+    return count
+
+
+def _engagement(organization: Any, target: tuple[Phase, Status], owner: Any, rng: random.Random, today: dt.date) -> None:
+    route = ROUTES[target]
+    first_touch = today - dt.timedelta(days=rng.randint(20 + 45 * len(route), 60 + 60 * len(route)))
+    tier = rng.choice(list(TIER_VALUES))
+    engagement = services.engagement_create(
+        actor=owner, organization=organization, title="Managed hub service", owner=owner,
+        source=rng.choice(LeadSource.values), first_touch_on=first_touch, expected_tier=tier,
+        expected_value=TIER_VALUES[tier], probability=rng.choice([10, 25, 50, 75, 90]),
+        occurred_at=_at(first_touch, rng),
+    )  # fmt: skip
+    day = first_touch
+    for kind, title, body in NOTES[: rng.randint(1, len(NOTES))]:
+        day += dt.timedelta(days=rng.randint(2, 12))
+        services.timeline_entry_add(
+            actor=owner, engagement=engagement, kind=kind, title=title, body=body, occurred_at=_at(min(day, today), rng)
+        )
+    if route:
+        for criterion in Criterion:
+            services.qualification_update(
+                actor=owner, engagement=engagement, criterion=criterion,
+                assessment=rng.choice([Assessment.ADEQUATE, Assessment.STRONG, Assessment.WEAK]),
+                evidence=f"Discussed in the intro meeting ({criterion.label.lower()}).",
+            )  # fmt: skip
+    last = engagement.created_at
+    for phase, status in route:
+        day = min(day + dt.timedelta(days=rng.randint(10, 45)), today)
+        last = _at(day, rng, after=last)
+        services.engagement_move(
+            actor=owner, engagement=engagement, phase=phase, status=status, occurred_at=last,
+            follow_up_on=today + dt.timedelta(days=rng.randint(7, 90)) if status == S.WAITING else None,
+            close_reason="Chose to run their own JupyterHub." if phase == P.CLOSED else "",
+            note="Verbal close in the meeting." if phase == P.PROSPECT and status == S.ACTIVE_LEAD else "",
+        )  # fmt: skip

@@ -1,0 +1,176 @@
+"""Who may do what: the expected answer of every URL for every role and anonymous.
+
+This is the specification that tests/test_permissions_matrix.py checks against
+the running app, and the source of docs/permissions.md
+(``make permissions-doc`` rewrites that page from it). A URL pattern without a
+row here fails the test: decide who may use a new page before shipping it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+ANONYMOUS = "anonymous"
+ROLES = ("Partnerships", "Engineering", "Operations", "Viewer", "Administrator")
+WHO = (ANONYMOUS, *ROLES)
+EVERY_ROLE = frozenset(ROLES)
+PIPELINE_EDITORS = frozenset({"Partnerships", "Administrator"})
+ADMINISTRATORS = frozenset({"Administrator"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    expected: dict[str, int]
+    what: str
+
+
+def page(what: str, allowed: frozenset[str], *, method: str = "GET", ok: int = 200) -> Rule:
+    """A signed-in page: anonymous is sent to the login page, other roles get 403."""
+    expected = {ANONYMOUS: 302, **{role: ok if role in allowed else 403 for role in ROLES}}
+    return Rule(method, expected, what)
+
+
+def api(what: str, allowed: frozenset[str], *, method: str = "GET", ok: int = 200) -> Rule:
+    """An API operation: anonymous gets 401 problem+json, other roles 403."""
+    expected = {ANONYMOUS: 401, **{role: ok if role in allowed else 403 for role in ROLES}}
+    return Rule(method, expected, what)
+
+
+def admin(what: str, *, ok: int = 200, method: str = "GET") -> Rule:
+    """The Django admin: everyone but administrators is sent to the admin's login."""
+    expected = {ANONYMOUS: 302, **{role: ok if role in ADMINISTRATORS else 302 for role in ROLES}}
+    return Rule(method, expected, what)
+
+
+def public(what: str, *, anonymous: int = 200, signed_in: int = 200, method: str = "GET") -> Rule:
+    return Rule(method, {ANONYMOUS: anonymous, **{role: signed_in for role in ROLES}}, what)
+
+
+# Writes are tested with an empty or invalid body: an allowed role gets past the
+# permission check to validation (422 / a re-rendered form / a redirect with a
+# message), a refused role never does.
+MATRIX: dict[str, Rule] = {
+    # Account and set-up
+    "home": page("Home: redirects to the board", EVERY_ROLE, ok=302),
+    "login": public("Sign in", signed_in=302),
+    "logout": public("Sign out (POST)", anonymous=302, signed_in=302, method="POST"),
+    "api-tokens": page("Your API tokens", EVERY_ROLE),
+    "api-token-revoke": page("Revoke one of your tokens (POST)", EVERY_ROLE, method="POST", ok=404),
+    "settings": page("Our organisation's identity", ADMINISTRATORS),
+    "audit-log": page("Audit trail, filterable", ADMINISTRATORS),
+    # Pipeline pages
+    "crm:board": page("Pipeline board", EVERY_ROLE),
+    "crm:board-move": page("Move a card (POST)", PIPELINE_EDITORS, method="POST", ok=302),
+    "crm:engagement-list": page("Engagements list", EVERY_ROLE),
+    "crm:engagement-create": page("New engagement", PIPELINE_EDITORS),
+    "crm:engagement-detail": page("Engagement, timeline, MANIAC-T, history", EVERY_ROLE),
+    "crm:engagement-edit": page("Edit engagement", PIPELINE_EDITORS),
+    "crm:engagement-move": page("Move an engagement (any allowed state)", PIPELINE_EDITORS),
+    "crm:engagement-qualify": page("MANIAC-T side by side (read; saving needs Partnerships)", EVERY_ROLE),
+    "crm:timeline-add": page("Add to the running notes", PIPELINE_EDITORS),
+    "crm:organization-list": page("Organizations", EVERY_ROLE),
+    "crm:organization-create": page("New organization", PIPELINE_EDITORS),
+    "crm:organization-detail": page("Organization, contacts, history", EVERY_ROLE),
+    "crm:organization-edit": page("Edit organization", PIPELINE_EDITORS),
+    "crm:contact-create": page("New contact", PIPELINE_EDITORS),
+    "crm:contact-edit": page("Edit contact", PIPELINE_EDITORS),
+    "crm:contact-delete": page("Remove contact (POST)", PIPELINE_EDITORS, method="POST", ok=302),
+    # API v1
+    "api-1:api-root": public("API root", anonymous=404, signed_in=404),
+    "api-1:openapi-json": page("OpenAPI document", EVERY_ROLE),
+    "api-1:openapi-view": page("Interactive API docs", EVERY_ROLE),
+    "api-1:me": api("Who am I", EVERY_ROLE),
+    "api-1:list_organizations": api("List organizations", EVERY_ROLE),
+    "api-1:create_organization": api("Create organization", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:get_organization": api("Get organization", EVERY_ROLE),
+    "api-1:update_organization": api("Update organization", PIPELINE_EDITORS, method="PATCH", ok=422),
+    "api-1:list_contacts": api("List an organization's contacts", EVERY_ROLE),
+    "api-1:create_contact": api("Create contact", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:get_contact": api("Get contact", EVERY_ROLE),
+    "api-1:update_contact": api("Update contact", PIPELINE_EDITORS, method="PATCH", ok=422),
+    "api-1:delete_contact": api("Delete contact", PIPELINE_EDITORS, method="DELETE", ok=204),
+    "api-1:list_engagements": api("List engagements (filters, pagination)", EVERY_ROLE),
+    "api-1:create_engagement": api("Create engagement", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:get_engagement": api("Get engagement", EVERY_ROLE),
+    "api-1:update_engagement": api("Update engagement", PIPELINE_EDITORS, method="PATCH", ok=422),
+    "api-1:move_engagement": api("Move engagement", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:list_milestones": api("List milestones", EVERY_ROLE),
+    "api-1:get_qualification": api("MANIAC-T of an engagement", EVERY_ROLE),
+    "api-1:set_criterion": api("Set one MANIAC-T criterion", PIPELINE_EDITORS, method="PUT", ok=422),
+    "api-1:list_timeline": api("Running notes", EVERY_ROLE),
+    "api-1:add_timeline_entry": api("Add a running note", PIPELINE_EDITORS, method="POST", ok=422),
+    # The Django admin (every model; history is read-only even there)
+    "admin:login": Rule(
+        "GET",
+        {**{who: 200 for who in WHO}, "Administrator": 302},
+        "Admin sign-in (an administrator already signed in goes to the index)",
+    ),
+    "admin:logout": admin("Admin sign-out (POST), then to the sign-in page", method="POST", ok=302),
+    "admin:password_change": admin("Change own password"),
+    "admin:password_change_done": admin("Password changed"),
+    "admin:jsi18n": admin("Admin translations script"),
+    "admin:autocomplete": admin("Admin autocomplete", ok=403),
+    "admin:view_on_site": admin("View on site", ok=404),
+    "admin:auth_user_password_change": admin("Set a user's password"),
+    "admin:*_add": admin("Add an object"),
+    "admin:*": admin("Every other admin page: index, lists, change, history, delete"),
+}
+
+# Admin pages whose model is history: nobody adds, changes or deletes it there.
+READ_ONLY_ADMIN_MODELS = ("core_auditevent", "crm_milestone", "crm_qualification")
+for _model in READ_ONLY_ADMIN_MODELS:
+    MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, it is history", ok=403)
+    MATRIX[f"admin:{_model}_delete"] = admin(f"Delete {_model}: refused, it is history", ok=403)
+for _model in ("axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"):
+    MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, the login log is written by sign-ins", ok=403)
+MATRIX["admin:core_apitoken_add"] = admin("Add a token: done on the account page", ok=403)
+MATRIX["admin:core_organisationprofile_delete"] = admin("Delete our identity: refused", ok=403)
+MATRIX["admin:core_organisationprofile_add"] = admin("Add a second identity: refused", ok=403)
+
+
+def rule_for(name: str) -> Rule | None:
+    """The exact row for ``name``, else the most specific wildcard row."""
+    if name in MATRIX:
+        return MATRIX[name]
+    patterns = sorted((key for key in MATRIX if "*" in key), key=len, reverse=True)
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(name, pattern):
+            return MATRIX[pattern]
+    return None
+
+
+def render_markdown() -> str:
+    header = "| URL name | What | Method | " + " | ".join(WHO) + " |"
+    lines = [
+        "# Permissions",
+        "",
+        "Generated from `tests/permissions_matrix.py` by `make permissions-doc`;",
+        "`tests/test_permissions_matrix.py` checks every URL against it for every role.",
+        "",
+        "Roles are groups (assign them in Admin → Groups or on a user). What each role may do:",
+        "",
+        "- **Partnerships**: reads and changes the pipeline (organizations, contacts, engagements,",
+        "  moves, MANIAC-T, running notes).",
+        "- **Engineering**: reads the pipeline (hubs and deployment requests come with later issues).",
+        "- **Operations** (the fiscal sponsor): reads the pipeline (signature, billing and invoices",
+        "  come with later issues).",
+        "- **Viewer**: reads the pipeline.",
+        "- **Administrator**: everything, including Settings, the audit trail and the Django admin.",
+        "",
+        "Status codes: 200 shown; 302 redirect (to the sign-in page for anonymous, or after a",
+        "successful action); 401/403 refused; 404/405/422 got past the permission check (the",
+        "check runs with an empty or invalid request, so the answer is the validation's).",
+        "",
+        header,
+        "|" + "---|" * (3 + len(WHO)),
+    ]
+    for name, rule in MATRIX.items():
+        cells = " | ".join(str(rule.expected[who]) for who in WHO)
+        lines.append(f"| `{name}` | {rule.what} | {rule.method} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

@@ -1,0 +1,159 @@
+"""Every URL pattern, for every role and anonymous, answers as the matrix says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnerops.core.models import ApiToken, AuditEvent, OrganisationProfile
+from partnerops.core.profile import get_profile
+from partnerops.core.roles import Role
+from partnerops.core.tokens import api_token_create
+from partnerops.crm import services
+from partnerops.crm.models import Contact, Engagement, Milestone, Organization, Qualification, TimelineEntry
+from tests.factories import UserFactory
+from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> list[tuple[str, list[str]]]:
+    found: list[tuple[str, list[str]]] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found.extend(_walk(entry.url_patterns, inner))
+        elif isinstance(entry, URLPattern):
+            if not entry.name and namespace == "admin:":
+                # Django's own redirect from <object_id>/ to <object_id>/change/.
+                continue
+            assert entry.name, f"URL pattern {entry.pattern} has no name; name it and add it to the matrix."
+            found.append((f"{namespace}{entry.name}", list(entry.pattern.regex.groupindex)))
+    return found
+
+
+URL_NAMES = sorted({name: params for name, params in _walk(get_resolver().url_patterns)}.items())
+
+
+def test_every_url_has_a_row_in_the_matrix() -> None:
+    missing = [name for name, _ in URL_NAMES if rule_for(name) is None]
+    assert not missing, f"Add these URL names to tests/permissions_matrix.py: {missing}"
+
+
+def test_docs_permissions_page_matches_the_matrix() -> None:
+    page = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
+    assert page.read_text() == render_markdown(), "docs/permissions.md is stale: run `make permissions-doc`."
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    """One object of every kind that a URL can point at."""
+    owner = UserFactory(username="owner", roles=[Role.PARTNERSHIPS])
+    organization = services.organization_create(actor=owner, name="Matrix University")
+    contact = services.contact_create(actor=owner, organization=organization, name="Mia", email="mia@matrix.edu")
+    engagement = services.engagement_create(actor=owner, organization=organization)
+    services.qualification_update(
+        actor=owner, engagement=engagement, criterion="money", assessment="strong", evidence="Budget set aside."
+    )
+    token, _ = api_token_create(actor=owner, name="owner's token")
+    get_profile()
+    attempt = dict(username="someone", ip_address="127.0.0.1", user_agent="test", path_info="/login/")
+    access_attempt = AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    access_log = AccessLog.objects.create(**attempt)
+    failure_log = AccessFailureLog.objects.create(**attempt, locked_out=False)
+    return {
+        "owner": owner,
+        "organization": organization,
+        "contact": contact,
+        "engagement": engagement,
+        "token": token,
+        "by_model": {
+            "core_user": owner,
+            "auth_group": owner.groups.first(),
+            "core_auditevent": AuditEvent.objects.first(),
+            "core_apitoken": token,
+            "core_organisationprofile": OrganisationProfile.objects.first(),
+            "crm_organization": organization,
+            "crm_contact": contact,
+            "crm_engagement": engagement,
+            "crm_qualification": Qualification.objects.first(),
+            "crm_milestone": Milestone.objects.first(),
+            "crm_timelineentry": TimelineEntry.objects.first(),
+            "axes_accessattempt": access_attempt,
+            "axes_accesslog": access_log,
+            "axes_accessfailurelog": failure_log,
+        },
+    }
+
+
+def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    short = name.split(":")[-1]
+    for param in params:
+        if param == "pk":
+            if short.startswith(("contact-edit", "contact-delete")):
+                values[param] = world["contact"].pk
+            elif short.startswith(("organization-", "contact-create")):
+                values[param] = world["organization"].pk
+            elif short == "api-token-revoke":
+                values[param] = world["token"].pk
+            else:
+                values[param] = world["engagement"].pk
+        elif param == "organization_id":
+            values[param] = world["organization"].pk
+        elif param == "contact_id":
+            values[param] = world["contact"].pk
+        elif param == "engagement_id":
+            values[param] = world["engagement"].pk
+        elif param == "criterion":
+            values[param] = "money"
+        elif param == "app_label":
+            values[param] = "crm"
+        elif param == "content_type_id":
+            values[param] = ContentType.objects.get_for_model(Organization).pk
+        elif param in ("object_id", "id"):
+            model = "_".join(short.split("_")[:2])
+            target = world["by_model"].get(model, world["organization"])
+            values[param] = target.pk
+        else:
+            raise AssertionError(f"No test value for URL parameter {param!r} of {name}")
+    return values
+
+
+def _client_for(who: str, world: dict[str, Any]) -> Client:
+    client = Client()
+    if who != ANONYMOUS:
+        client.force_login(UserFactory(username=f"as-{who.lower()}", roles=[who]))
+    return client
+
+
+def _request(client: Client, method: str, url: str) -> Any:
+    if method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        # A body of the wrong shape: allowed roles reach validation (422), others stop at 403.
+        return client.generic(method, url, data=b'"not an object"', content_type="application/json")
+    return client.generic(method, url, data=b"", content_type="application/x-www-form-urlencoded")
+
+
+CASES = [(name, params, who) for name, params in URL_NAMES for who in WHO]
+
+
+@pytest.mark.parametrize(("name", "params", "who"), CASES, ids=[f"{n}-{w}" for n, _, w in CASES])
+def test_url_answers_as_the_matrix_says(name: str, params: list[str], who: str, world: dict[str, Any]) -> None:
+    rule = rule_for(name)
+    assert rule is not None, f"{name} has no row in the matrix"
+    url = reverse(name, kwargs=_kwargs(name, params, world))
+    response = _request(_client_for(who, world), rule.method, url)
+    expected = rule.expected[who]
+    assert response.status_code == expected, (
+        f"{rule.method} {url} ({name}) as {who}: expected {expected}, got {response.status_code}"
+    )
+    if expected == 302 and who == ANONYMOUS and name != "logout":
+        assert "login" in response["Location"], f"{name}: anonymous should be sent to sign in"
+    if expected in (401, 403) and url.startswith("/api/v1/") and not url.endswith(("openapi.json", "docs")):
+        assert response["Content-Type"] == "application/problem+json"
