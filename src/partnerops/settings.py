@@ -208,9 +208,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 
-# URL fields without a scheme mean https (the Django 6.0 default, adopted now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=1)
 
 LOGGING = {

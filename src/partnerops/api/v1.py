@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status as Reply
 
 from partnerops import __version__
 from partnerops.api import problems
@@ -100,9 +101,9 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
 
 
 @organizations.post("", response={201: OrganizationOut}, auth=can_change_pipeline)
-def create_organization(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Organization]:
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Reply[Organization]:
     values = _values(payload)
-    return 201, services.organization_create(actor=request.user, **{"name": payload.name, **values})
+    return Reply(201, services.organization_create(actor=request.user, **{"name": payload.name, **values}))
 
 
 @organizations.get("/{organization_id}", response=OrganizationOut, auth=can_view_pipeline)
@@ -124,11 +125,11 @@ def list_contacts(request: HttpRequest, organization_id: int) -> Any:
 
 
 @organizations.post("/{organization_id}/contacts", response={201: ContactOut}, auth=can_change_pipeline)
-def create_contact(request: HttpRequest, organization_id: int, payload: ContactIn) -> tuple[int, Contact]:
+def create_contact(request: HttpRequest, organization_id: int, payload: ContactIn) -> Reply[Contact]:
     organization = get_object_or_404(Organization, pk=organization_id)
     values = _values(payload)
     values.update(name=payload.name, email=payload.email)
-    return 201, services.contact_create(actor=request.user, organization=organization, **values)
+    return Reply(201, services.contact_create(actor=request.user, organization=organization, **values))
 
 
 contacts = Router(tags=["contacts"])
@@ -146,10 +147,10 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
 
 
 @contacts.delete("/{contact_id}", response={204: None}, auth=can_change_pipeline)
-def delete_contact(request: HttpRequest, contact_id: int) -> tuple[int, None]:
+def delete_contact(request: HttpRequest, contact_id: int) -> Reply[None]:
     contact = get_object_or_404(Contact.objects.select_related("organization"), pk=contact_id)
     services.contact_delete(actor=request.user, contact=contact)
-    return 204, None
+    return Reply(204, None)
 
 
 # Engagements -----------------------------------------------------------------------
@@ -182,7 +183,7 @@ def list_engagements(request: HttpRequest, filters: Query[EngagementQuery]) -> A
 
 
 @engagements.post("", response={201: EngagementOut}, auth=can_change_pipeline)
-def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int, Engagement]:
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> Reply[Engagement]:
     values = _values(payload)
     organization = get_object_or_404(Organization, pk=values.pop("organization_id"))
     if "owner_id" in values:
@@ -190,7 +191,7 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int,
     for optional_text in ("source", "expected_tier"):
         if values.get(optional_text) is None:
             values.pop(optional_text, None)
-    return 201, services.engagement_create(actor=request.user, organization=organization, **values)
+    return Reply(201, services.engagement_create(actor=request.user, organization=organization, **values))
 
 
 @engagements.get("/{engagement_id}", response=EngagementOut, auth=can_view_pipeline)
@@ -249,11 +250,11 @@ def list_timeline(request: HttpRequest, engagement_id: int) -> Any:
 
 
 @engagements.post("/{engagement_id}/timeline", response={201: TimelineEntryOut}, auth=can_change_pipeline)
-def add_timeline_entry(request: HttpRequest, engagement_id: int, payload: TimelineEntryIn) -> Any:
+def add_timeline_entry(request: HttpRequest, engagement_id: int, payload: TimelineEntryIn) -> Reply[Any]:
     entry = services.timeline_entry_add(
         actor=request.user, engagement=_engagement(engagement_id), **payload.dict()
     )
-    return 201, entry
+    return Reply(201, entry)
 
 
 api.add_router("/", meta)

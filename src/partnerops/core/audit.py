@@ -53,6 +53,8 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> Sna
     for field in instance._meta.concrete_fields:
         if field.primary_key or (wanted is not None and field.name not in wanted):
             continue
+        if getattr(field, "auto_now", False):
+            continue  # "last changed" bookkeeping: the event's own time says it
         raw = getattr(instance, field.attname)
         values[field.name] = _redacted(raw) if field.name in SENSITIVE_FIELDS else _json_value(raw)
     return values

@@ -25,6 +25,8 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError | DomainErro
 
 
 class ProfileForm(forms.ModelForm[OrganisationProfile]):
+    scheduling_link = forms.URLField(assume_scheme="https", help_text="Where leads book a meeting.")
+
     class Meta:
         model = OrganisationProfile
         fields = ["name", "partnerships_email", "fiscal_sponsor_name", "operations_email", "scheduling_link"]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -30,7 +31,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor", "content_type")
     filters = {name: request.GET.get(name, "").strip() for name in ("actor", "action", "type", "object_id", "since", "until")}
     if filters["actor"]:
-        events = events.filter(actor_repr__icontains=filters["actor"])
+        who = filters["actor"]
+        events = events.filter(Q(actor_repr__icontains=who) | Q(actor__username__icontains=who))
     if filters["action"]:
         events = events.filter(action=filters["action"])
     if filters["type"].isdigit():

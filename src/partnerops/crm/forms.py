@@ -23,6 +23,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class OrganizationForm(forms.ModelForm[Organization]):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["name", "kind", "website", "country", "notes"]

@@ -31,7 +31,7 @@ class Organization(models.Model):
     website = models.URLField(blank=True)
     country = CountryField(blank=True)
     notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -58,7 +58,7 @@ class Contact(models.Model):
     is_community_representative = models.BooleanField("community representative", default=False)
     is_billing_contact = models.BooleanField("billing contact", default=False)
     is_technical_contact = models.BooleanField("technical contact", default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     ROLE_FIELDS = (
@@ -145,7 +145,7 @@ class Engagement(models.Model):
     close_reason = models.TextField(blank=True)
     phase_since = models.DateTimeField(default=timezone.now)
     status_since = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -300,7 +300,7 @@ class TimelineEntry(models.Model):
     milestone = models.OneToOneField(
         Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="timeline_entry"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
