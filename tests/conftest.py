@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from partnerops.core import audit_lock
 from partnerops.core.roles import Role
 from tests.factories import UserFactory
 
@@ -50,3 +51,16 @@ def viewer_client(viewer_user: Any) -> Client:
     client = Client()
     client.force_login(viewer_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _audit_trail_locked() -> None:
+    audit_lock.lock()
+
+
+@pytest.fixture
+def live_db(transactional_db: None) -> Iterator[None]:
+    """For tests with a live server: the database is emptied afterwards, audit trail included."""
+    yield
+    # Torn down before transactional_db empties the database (pytest's reverse order).
+    audit_lock.unlock_for_test_database_flush()

@@ -73,6 +73,7 @@ def world(db: None) -> dict[str, Any]:
         "token": token,
         "by_model": {
             "core_user": owner,
+            "auth_user": owner,  # UserAdmin names its password URL after auth
             "auth_group": owner.groups.first(),
             "core_auditevent": AuditEvent.objects.first(),
             "core_apitoken": token,
@@ -117,7 +118,7 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = ContentType.objects.get_for_model(Organization).pk
         elif param in ("object_id", "id"):
             model = "_".join(short.split("_")[:2])
-            target = world["by_model"].get(model, world["organization"])
+            target = world["by_model"][model]
             values[param] = target.pk
         else:
             raise AssertionError(f"No test value for URL parameter {param!r} of {name}")

@@ -43,7 +43,9 @@ def test_bad_values_are_refused_with_the_variable_named(call, message: str) -> N
 
 
 def _partnerops(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    # A fresh process, as a deployment would start it: none of the test run's own settings.
+    inherited = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
         [sys.executable, "-m", "partnerops", *args],
         env={**clean, **env},

@@ -173,3 +173,9 @@ def test_board_and_list_run_a_constant_number_of_queries(
         response = partnerships_client.get(url, {"sort": "-value"})
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_date_inputs_are_prefilled_in_iso_format(partnerships_client: Client) -> None:
+    html = partnerships_client.get(reverse("crm:engagement-create")).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="first_touch_on" value="{today}"' in html

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
 from partnerops.crm.models import Assessment, EntryKind, ExpectedTier, LeadSource, OrganizationKind
@@ -24,8 +25,11 @@ class Input(Schema):
     @model_validator(mode="before")
     @classmethod
     def _must_be_an_object(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise ValueError(f"The request body must be a JSON object, not {type(data).__name__}.")
+        # Ninja hands its validators the raw value wrapped in a DjangoGetter.
+        raw = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(raw, dict):
+            kind = {str: "a string", list: "a list"}.get(type(raw), type(raw).__name__)
+            raise ValueError(f"The request body must be a JSON object, not {kind}.")
         return data
 
 

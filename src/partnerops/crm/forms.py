@@ -18,7 +18,8 @@ from partnerops.crm.models import (
 )
 from partnerops.crm.pipeline import State
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# HTML date inputs speak ISO 8601 whatever the locale.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
