@@ -68,7 +68,9 @@ MATRIX: dict[str, Rule] = {
     "crm:engagement-detail": page("Engagement, timeline, MANIAC-T, history", EVERY_ROLE),
     "crm:engagement-edit": page("Edit engagement", PIPELINE_EDITORS),
     "crm:engagement-move": page("Move an engagement (any allowed state)", PIPELINE_EDITORS),
-    "crm:engagement-qualify": page("MANIAC-T side by side (read; saving needs Partnerships)", EVERY_ROLE),
+    "crm:engagement-qualify": page(
+        "MANIAC-T side by side (read; saving needs Partnerships)", EVERY_ROLE
+    ),
     "crm:timeline-add": page("Add to the running notes", PIPELINE_EDITORS),
     "crm:organization-list": page("Organizations", EVERY_ROLE),
     "crm:organization-create": page("New organization", PIPELINE_EDITORS),
@@ -83,9 +85,13 @@ MATRIX: dict[str, Rule] = {
     "api-1:openapi-view": page("Interactive API docs", EVERY_ROLE),
     "api-1:me": api("Who am I", EVERY_ROLE),
     "api-1:list_organizations": api("List organizations", EVERY_ROLE),
-    "api-1:create_organization": api("Create organization", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:create_organization": api(
+        "Create organization", PIPELINE_EDITORS, method="POST", ok=422
+    ),
     "api-1:get_organization": api("Get organization", EVERY_ROLE),
-    "api-1:update_organization": api("Update organization", PIPELINE_EDITORS, method="PATCH", ok=422),
+    "api-1:update_organization": api(
+        "Update organization", PIPELINE_EDITORS, method="PATCH", ok=422
+    ),
     "api-1:list_contacts": api("List an organization's contacts", EVERY_ROLE),
     "api-1:create_contact": api("Create contact", PIPELINE_EDITORS, method="POST", ok=422),
     "api-1:get_contact": api("Get contact", EVERY_ROLE),
@@ -98,7 +104,9 @@ MATRIX: dict[str, Rule] = {
     "api-1:move_engagement": api("Move engagement", PIPELINE_EDITORS, method="POST", ok=422),
     "api-1:list_milestones": api("List milestones", EVERY_ROLE),
     "api-1:get_qualification": api("MANIAC-T of an engagement", EVERY_ROLE),
-    "api-1:set_criterion": api("Set one MANIAC-T criterion", PIPELINE_EDITORS, method="PUT", ok=422),
+    "api-1:set_criterion": api(
+        "Set one MANIAC-T criterion", PIPELINE_EDITORS, method="PUT", ok=422
+    ),
     "api-1:list_timeline": api("Running notes", EVERY_ROLE),
     "api-1:add_timeline_entry": api("Add a running note", PIPELINE_EDITORS, method="POST", ok=422),
     # The Django admin (every model; history is read-only even there)
@@ -124,7 +132,9 @@ for _model in READ_ONLY_ADMIN_MODELS:
     MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, it is history", ok=403)
     MATRIX[f"admin:{_model}_delete"] = admin(f"Delete {_model}: refused, it is history", ok=403)
 for _model in ("axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"):
-    MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, the login log is written by sign-ins", ok=403)
+    MATRIX[f"admin:{_model}_add"] = admin(
+        f"Add {_model}: refused, the login log is written by sign-ins", ok=403
+    )
 MATRIX["admin:core_apitoken_add"] = admin("Add a token: done on the account page", ok=403)
 MATRIX["admin:core_organisationprofile_delete"] = admin("Delete our identity: refused", ok=403)
 MATRIX["admin:core_organisationprofile_add"] = admin("Add a second identity: refused", ok=403)

@@ -11,12 +11,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnerops.core.models import ApiToken, AuditEvent, OrganisationProfile
+from partnerops.core.models import AuditEvent, OrganisationProfile
 from partnerops.core.profile import get_profile
 from partnerops.core.roles import Role
 from partnerops.core.tokens import api_token_create
 from partnerops.crm import services
-from partnerops.crm.models import Contact, Engagement, Milestone, Organization, Qualification, TimelineEntry
+from partnerops.crm.models import (
+    Milestone,
+    Organization,
+    Qualification,
+    TimelineEntry,
+)
 from tests.factories import UserFactory
 from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
 
@@ -31,7 +36,9 @@ def _walk(patterns: list[Any], namespace: str = "") -> list[tuple[str, list[str]
             if not entry.name and namespace == "admin:":
                 # Django's own redirect from <object_id>/ to <object_id>/change/.
                 continue
-            assert entry.name, f"URL pattern {entry.pattern} has no name; name it and add it to the matrix."
+            assert entry.name, (
+                f"URL pattern {entry.pattern} has no name; name it and add it to the matrix."
+            )
             found.append((f"{namespace}{entry.name}", list(entry.pattern.regex.groupindex)))
     return found
 
@@ -46,7 +53,9 @@ def test_every_url_has_a_row_in_the_matrix() -> None:
 
 def test_docs_permissions_page_matches_the_matrix() -> None:
     page = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
-    assert page.read_text() == render_markdown(), "docs/permissions.md is stale: run `make permissions-doc`."
+    assert page.read_text() == render_markdown(), (
+        "docs/permissions.md is stale: run `make permissions-doc`."
+    )
 
 
 @pytest.fixture
@@ -54,15 +63,25 @@ def world(db: None) -> dict[str, Any]:
     """One object of every kind that a URL can point at."""
     owner = UserFactory(username="owner", roles=[Role.PARTNERSHIPS])
     organization = services.organization_create(actor=owner, name="Matrix University")
-    contact = services.contact_create(actor=owner, organization=organization, name="Mia", email="mia@matrix.edu")
+    contact = services.contact_create(
+        actor=owner, organization=organization, name="Mia", email="mia@matrix.edu"
+    )
     engagement = services.engagement_create(actor=owner, organization=organization)
     services.qualification_update(
-        actor=owner, engagement=engagement, criterion="money", assessment="strong", evidence="Budget set aside."
+        actor=owner,
+        engagement=engagement,
+        criterion="money",
+        assessment="strong",
+        evidence="Budget set aside.",
     )
     token, _ = api_token_create(actor=owner, name="owner's token")
     get_profile()
-    attempt = dict(username="someone", ip_address="127.0.0.1", user_agent="test", path_info="/login/")
-    access_attempt = AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    attempt = dict(
+        username="someone", ip_address="127.0.0.1", user_agent="test", path_info="/login/"
+    )
+    access_attempt = AccessAttempt.objects.create(
+        **attempt, get_data="", post_data="", failures_since_start=1
+    )
     access_log = AccessLog.objects.create(**attempt)
     failure_log = AccessFailureLog.objects.create(**attempt, locked_out=False)
     return {
@@ -116,6 +135,8 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = "crm"
         elif param == "content_type_id":
             values[param] = ContentType.objects.get_for_model(Organization).pk
+        elif param == "object_id" and short == "view_on_site":
+            values[param] = world["organization"].pk
         elif param in ("object_id", "id"):
             model = "_".join(short.split("_")[:2])
             target = world["by_model"][model]
@@ -145,7 +166,9 @@ CASES = [(name, params, who) for name, params in URL_NAMES for who in WHO]
 
 
 @pytest.mark.parametrize(("name", "params", "who"), CASES, ids=[f"{n}-{w}" for n, _, w in CASES])
-def test_url_answers_as_the_matrix_says(name: str, params: list[str], who: str, world: dict[str, Any]) -> None:
+def test_url_answers_as_the_matrix_says(
+    name: str, params: list[str], who: str, world: dict[str, Any]
+) -> None:
     rule = rule_for(name)
     assert rule is not None, f"{name} has no row in the matrix"
     url = reverse(name, kwargs=_kwargs(name, params, world))
@@ -156,5 +179,9 @@ def test_url_answers_as_the_matrix_says(name: str, params: list[str], who: str, 
     )
     if expected == 302 and who == ANONYMOUS and name != "logout":
         assert "login" in response["Location"], f"{name}: anonymous should be sent to sign in"
-    if expected in (401, 403) and url.startswith("/api/v1/") and not url.endswith(("openapi.json", "docs")):
+    if (
+        expected in (401, 403)
+        and url.startswith("/api/v1/")
+        and not url.endswith(("openapi.json", "docs"))
+    ):
         assert response["Content-Type"] == "application/problem+json"

@@ -10,8 +10,8 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
-from django.core.exceptions import ImproperlyConfigured
-from django.core.validators import EmailValidator, ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import EmailValidator
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -24,7 +24,9 @@ def _move_on_board(page: Any, organization: str, phase_label: str) -> None:
 
 
 def test_lead_to_prospect_on_the_board(live_server: Any, page: Any) -> None:
-    UserFactory(username="paula", first_name="Paula", last_name="Partner", roles=[Role.PARTNERSHIPS])
+    UserFactory(
+        username="paula", first_name="Paula", last_name="Partner", roles=[Role.PARTNERSHIPS]
+    )
     page.goto(f"{live_server.url}/board/")
     page.get_by_label("Username").fill("paula")
     page.get_by_label("Password").fill(TEST_PASSWORD)
@@ -62,7 +64,9 @@ def test_lead_to_prospect_on_the_board(live_server: Any, page: Any) -> None:
 
     prospect_column.get_by_role("link", name="Great Lakes Data Science Academy").click()
     timeline = page.locator("#timeline")
-    milestone = timeline.get_by_text("Moved from Qualified Lead / Active Lead to Prospect / Active Lead")
+    milestone = timeline.get_by_text(
+        "Moved from Qualified Lead / Active Lead to Prospect / Active Lead"
+    )
     assert milestone.is_visible()
     assert Engagement.objects.get().phase == Phase.PROSPECT
 

@@ -27,7 +27,9 @@ def test_every_page_needs_a_login() -> None:
 def test_passwords_are_hashed_with_argon2_and_sign_in_works() -> None:
     user = get_user_model().objects.create_user(username="hashy", password="a long passphrase 42")
     assert user.password.startswith("argon2$")
-    response = Client().post(reverse("login"), {"username": "hashy", "password": "a long passphrase 42"})
+    response = Client().post(
+        reverse("login"), {"username": "hashy", "password": "a long passphrase 42"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("crm:board")
 
@@ -60,7 +62,9 @@ def test_the_first_administrator_is_created_once(capsys: Any) -> None:
     assert get_user_model().objects.count() == 1
 
 
-def test_api_tokens_are_shown_once_stored_hashed_and_revocable(partnerships_client: Client, partnerships_user: Any) -> None:
+def test_api_tokens_are_shown_once_stored_hashed_and_revocable(
+    partnerships_client: Client, partnerships_user: Any
+) -> None:
     response = partnerships_client.post(reverse("api-tokens"), {"name": "nightly import"})
     html = response.content.decode()
     assert "it will not be shown again" in html
@@ -70,7 +74,10 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(partnerships_clie
     assert plaintext not in partnerships_client.get(reverse("api-tokens")).content.decode()
 
     api = Client()
-    assert api.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plaintext}").json()["username"] == "paula"
+    assert (
+        api.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plaintext}").json()["username"]
+        == "paula"
+    )
     partnerships_client.post(reverse("api-token-revoke", args=[token.pk]))
     response = api.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plaintext}")
     assert response.status_code == 401

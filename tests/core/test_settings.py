@@ -14,7 +14,13 @@ from partnerops.env import env_bool, env_email, env_int, env_list, env_url
 
 
 def test_readers_return_typed_values_and_defaults() -> None:
-    environ = {"FLAG": "yes", "COUNT": " 7 ", "HOSTS": "a.org, b.org,", "MAIL": "ops@x.org", "LINK": "https://x.org/m"}
+    environ = {
+        "FLAG": "yes",
+        "COUNT": " 7 ",
+        "HOSTS": "a.org, b.org,",
+        "MAIL": "ops@x.org",
+        "LINK": "https://x.org/m",
+    }
     assert env_bool("FLAG", False, environ=environ) is True
     assert env_bool("MISSING", True, environ=environ) is True
     assert env_int("COUNT", 1, environ=environ) == 7
@@ -27,17 +33,32 @@ def test_readers_return_typed_values_and_defaults() -> None:
     ("call", "message"),
     [
         (lambda e: env_bool("DEBUG", False, environ=e), "DEBUG='maybe' is not a boolean"),
-        (lambda e: env_int("EMAIL_PORT", 25, environ=e), "EMAIL_PORT='twenty' is not a whole number"),
-        (lambda e: env_int("PAGE_SIZE", 50, minimum=1, environ=e), "PAGE_SIZE=0 is below the minimum of 1"),
-        (lambda e: env_email("OPERATIONS_EMAIL", "a@b.org", environ=e), "OPERATIONS_EMAIL='ops-at-sponsor' is not a valid email"),
-        (lambda e: env_url("SCHEDULING_LINK", "https://a.org", environ=e), "SCHEDULING_LINK='calendly' is not a URL"),
+        (
+            lambda e: env_int("EMAIL_PORT", 25, environ=e),
+            "EMAIL_PORT='twenty' is not a whole number",
+        ),
+        (
+            lambda e: env_int("PAGE_SIZE", 50, minimum=1, environ=e),
+            "PAGE_SIZE=0 is below the minimum of 1",
+        ),
+        (
+            lambda e: env_email("OPERATIONS_EMAIL", "a@b.org", environ=e),
+            "OPERATIONS_EMAIL='ops-at-sponsor' is not a valid email",
+        ),
+        (
+            lambda e: env_url("SCHEDULING_LINK", "https://a.org", environ=e),
+            "SCHEDULING_LINK='calendly' is not a URL",
+        ),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(call, message: str) -> None:  # type: ignore[no-untyped-def]
     environ = {
-        "DEBUG": "maybe", "EMAIL_PORT": "twenty", "PAGE_SIZE": "0",
-        "OPERATIONS_EMAIL": "ops-at-sponsor", "SCHEDULING_LINK": "calendly",
-    }  # fmt: skip
+        "DEBUG": "maybe",
+        "EMAIL_PORT": "twenty",
+        "PAGE_SIZE": "0",
+        "OPERATIONS_EMAIL": "ops-at-sponsor",
+        "SCHEDULING_LINK": "calendly",
+    }
     with pytest.raises(ImproperlyConfigured, match=message):
         call(environ)
 
@@ -76,6 +97,8 @@ def test_production_mode_passes_the_deployment_checks(tmp_path: Path) -> None:
 
 
 def test_an_unsupported_database_url_is_refused(tmp_path: Path) -> None:
-    result = _partnerops("check", env={"DATABASE_URL": "mysql://root@localhost/partnerops"}, cwd=tmp_path)
+    result = _partnerops(
+        "check", env={"DATABASE_URL": "mysql://root@localhost/partnerops"}, cwd=tmp_path
+    )
     assert result.returncode != 0
     assert "PartnerOps supports sqlite:// and postgres://" in result.stderr

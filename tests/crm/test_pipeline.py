@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from partnerops.core.errors import TransitionNotAllowed
@@ -31,7 +33,7 @@ LIFECYCLE = [
 ]
 
 
-@pytest.mark.parametrize(("current", "requested"), list(zip(LIFECYCLE, LIFECYCLE[1:], strict=False)))
+@pytest.mark.parametrize(("current", "requested"), list(pairwise(LIFECYCLE)))
 def test_the_seed_lifecycle_is_allowed(current: State, requested: State) -> None:
     check_move(current, requested)
 
@@ -39,13 +41,33 @@ def test_the_seed_lifecycle_is_allowed(current: State, requested: State) -> None
 @pytest.mark.parametrize(
     ("current", "requested", "reason"),
     [
-        (State(P.LEAD, S.ACTIVE_LEAD), State(P.PROSPECT, S.ACTIVE_LEAD), "next phases are Qualified Lead, Closed"),
+        (
+            State(P.LEAD, S.ACTIVE_LEAD),
+            State(P.PROSPECT, S.ACTIVE_LEAD),
+            "next phases are Qualified Lead, Closed",
+        ),
         (State(P.LEAD, S.ACTIVE_LEAD), State(P.PARTNER, S.NEEDS_ADMIN), "next phases"),
-        (State(P.CLOSED, S.INACTIVE_LEAD), State(P.PROSPECT, S.ACTIVE_LEAD), "next phases are Lead"),
-        (State(P.PARTNER, S.ACTIVE_SERVICE), State(P.PROSPECT, S.ACTIVE_LEAD), "next phases are Closed"),
-        (State(P.LEAD, S.ACTIVE_LEAD), State(P.LEAD, S.ACTIVE_SERVICE), "not a status of the Lead phase"),
+        (
+            State(P.CLOSED, S.INACTIVE_LEAD),
+            State(P.PROSPECT, S.ACTIVE_LEAD),
+            "next phases are Lead",
+        ),
+        (
+            State(P.PARTNER, S.ACTIVE_SERVICE),
+            State(P.PROSPECT, S.ACTIVE_LEAD),
+            "next phases are Closed",
+        ),
+        (
+            State(P.LEAD, S.ACTIVE_LEAD),
+            State(P.LEAD, S.ACTIVE_SERVICE),
+            "not a status of the Lead phase",
+        ),
         (State(P.PARTNER, S.NEEDS_ADMIN), State(P.CLOSED, S.INACTIVE_LEAD), "status can change to"),
-        (State(P.PARTNER, S.INACTIVE_SERVICE), State(P.PARTNER, S.NEEDS_ADMIN), "status can change to Active Service"),
+        (
+            State(P.PARTNER, S.INACTIVE_SERVICE),
+            State(P.PARTNER, S.NEEDS_ADMIN),
+            "status can change to Active Service",
+        ),
         (State(P.LEAD, S.ACTIVE_LEAD), State(P.LEAD, S.ACTIVE_LEAD), "already there"),
     ],
 )
@@ -72,7 +94,13 @@ def test_every_open_state_can_be_closed_in_one_or_two_moves(current: State) -> N
 
 
 def test_board_target_keeps_the_status_that_fits_and_defaults_otherwise() -> None:
-    assert board_target(State(P.LEAD, S.WAITING), P.QUALIFIED_LEAD) == State(P.QUALIFIED_LEAD, S.WAITING)
-    assert board_target(State(P.PROSPECT, S.ACTIVE_LEAD), P.PARTNER) == State(P.PARTNER, S.NEEDS_ADMIN)
-    assert board_target(State(P.PARTNER, S.ACTIVE_SERVICE), P.CLOSED) == State(P.CLOSED, S.INACTIVE_SERVICE)
+    assert board_target(State(P.LEAD, S.WAITING), P.QUALIFIED_LEAD) == State(
+        P.QUALIFIED_LEAD, S.WAITING
+    )
+    assert board_target(State(P.PROSPECT, S.ACTIVE_LEAD), P.PARTNER) == State(
+        P.PARTNER, S.NEEDS_ADMIN
+    )
+    assert board_target(State(P.PARTNER, S.ACTIVE_SERVICE), P.CLOSED) == State(
+        P.CLOSED, S.INACTIVE_SERVICE
+    )
     assert board_target(State(P.LEAD, S.ACTIVE_LEAD), P.CLOSED) == State(P.CLOSED, S.INACTIVE_LEAD)

@@ -27,11 +27,17 @@ class CapabilityAuth(HttpBearer):
         self.capability = capability
 
     def __call__(self, request: HttpRequest) -> Any:
-        user = self._token_user(request) if "Authorization" in request.headers else self._session_user(request)
+        user = (
+            self._token_user(request)
+            if "Authorization" in request.headers
+            else self._session_user(request)
+        )
         if user is None:
             return None
         if not has_capability(user, self.capability):
-            raise AuthorizationError(message=f"Your role does not allow this ({self.capability.value}).")
+            raise AuthorizationError(
+                message=f"Your role does not allow this ({self.capability.value})."
+            )
         request.user = user
         return user
 

@@ -40,16 +40,20 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    response = HttpResponse(json.dumps(body, default=str), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    response = HttpResponse(
+        json.dumps(body, default=str), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="partnerops"'
     return response
 
 
-def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+def _ninja_validation(request: HttpRequest, exc: Any) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload")),
+            "field": ".".join(
+                str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
+            ),
             "message": error.get("msg", "invalid"),
         }
         for error in exc.errors
@@ -57,7 +61,7 @@ def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     return problem(request, 422, "The request has invalid fields.", errors=errors)
 
 
-def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+def _django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": "" if field == "__all__" else field, "message": message}
@@ -70,16 +74,28 @@ def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> Http
     return problem(request, 422, detail, errors=errors)
 
 
+def _http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc))
+
+
+def _domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
+    return problem(request, exc.status_code, exc.message)
+
+
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(NinjaValidationError, _ninja_validation)
     api.add_exception_handler(DjangoValidationError, _django_validation)
     api.add_exception_handler(
         AuthenticationError,
-        lambda request, exc: problem(request, 401, "Sign in, or send 'Authorization: Bearer <token>'."),
+        lambda request, exc: problem(
+            request, 401, "Sign in, or send 'Authorization: Bearer <token>'."
+        ),
     )
-    api.add_exception_handler(HttpError, lambda request, exc: problem(request, exc.status_code, str(exc)))
-    api.add_exception_handler(DomainError, lambda request, exc: problem(request, exc.status_code, exc.message))
-    api.add_exception_handler(Http404, lambda request, exc: problem(request, 404, str(exc) or "Not found."))
+    api.add_exception_handler(HttpError, _http_error)
+    api.add_exception_handler(DomainError, _domain_error)
+    api.add_exception_handler(
+        Http404, lambda request, exc: problem(request, 404, str(exc) or "Not found.")
+    )
     api.add_exception_handler(
         PermissionDenied, lambda request, exc: problem(request, 403, str(exc) or "Forbidden.")
     )

@@ -1,9 +1,7 @@
 """Request and response shapes of API v1."""
 
-
 import datetime as dt
 from decimal import Decimal
-
 from typing import Any
 
 from ninja import Field, Schema
@@ -28,7 +26,13 @@ class Input(Schema):
         # Ninja hands its validators the raw value wrapped in a DjangoGetter.
         raw = data._obj if isinstance(data, DjangoGetter) else data
         if not isinstance(raw, dict):
-            kind = {str: "a string", list: "a list"}.get(type(raw), type(raw).__name__)
+            kind = (
+                "a string"
+                if isinstance(raw, str)
+                else "a list"
+                if isinstance(raw, list)
+                else type(raw).__name__
+            )
             raise ValueError(f"The request body must be a JSON object, not {kind}.")
         return data
 
@@ -128,7 +132,9 @@ class EngagementIn(Input):
     currency: str = "USD"
     probability: int = Field(10, ge=0, le=100)
     follow_up_on: dt.date | None = None
-    occurred_at: dt.datetime | None = Field(None, description="When the lead first came in, if earlier.")
+    occurred_at: dt.datetime | None = Field(
+        None, description="When the lead first came in, if earlier."
+    )
 
 
 class EngagementPatch(Input):
@@ -145,7 +151,9 @@ class EngagementPatch(Input):
 
 class MoveIn(Input):
     phase: Phase
-    status: Status | None = Field(None, description="Omit to keep the status when it fits the phase.")
+    status: Status | None = Field(
+        None, description="Omit to keep the status when it fits the phase."
+    )
     occurred_at: dt.datetime | None = Field(None, description="Back-date a move entered late.")
     follow_up_on: dt.date | None = None
     close_reason: str = ""

@@ -4,7 +4,6 @@ Every operation names the capability it needs through its ``auth``; writes go
 through the same services as the pages.
 """
 
-
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -103,7 +102,9 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
 @organizations.post("", response={201: OrganizationOut}, auth=can_change_pipeline)
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Reply[Organization]:
     values = _values(payload)
-    return Reply(201, services.organization_create(actor=request.user, **{"name": payload.name, **values}))
+    return Reply(
+        201, services.organization_create(actor=request.user, **{"name": payload.name, **values})
+    )
 
 
 @organizations.get("/{organization_id}", response=OrganizationOut, auth=can_view_pipeline)
@@ -112,9 +113,13 @@ def get_organization(request: HttpRequest, organization_id: int) -> Organization
 
 
 @organizations.patch("/{organization_id}", response=OrganizationOut, auth=can_change_pipeline)
-def update_organization(request: HttpRequest, organization_id: int, payload: OrganizationPatch) -> Organization:
+def update_organization(
+    request: HttpRequest, organization_id: int, payload: OrganizationPatch
+) -> Organization:
     organization = get_object_or_404(Organization, pk=organization_id)
-    return services.organization_update(actor=request.user, organization=organization, **_values(payload))
+    return services.organization_update(
+        actor=request.user, organization=organization, **_values(payload)
+    )
 
 
 @organizations.get("/{organization_id}/contacts", response=list[ContactOut], auth=can_view_pipeline)
@@ -124,12 +129,18 @@ def list_contacts(request: HttpRequest, organization_id: int) -> Any:
     return organization.contacts.order_by("name", "id")
 
 
-@organizations.post("/{organization_id}/contacts", response={201: ContactOut}, auth=can_change_pipeline)
-def create_contact(request: HttpRequest, organization_id: int, payload: ContactIn) -> Reply[Contact]:
+@organizations.post(
+    "/{organization_id}/contacts", response={201: ContactOut}, auth=can_change_pipeline
+)
+def create_contact(
+    request: HttpRequest, organization_id: int, payload: ContactIn
+) -> Reply[Contact]:
     organization = get_object_or_404(Organization, pk=organization_id)
     values = _values(payload)
     values.update(name=payload.name, email=payload.email)
-    return Reply(201, services.contact_create(actor=request.user, organization=organization, **values))
+    return Reply(
+        201, services.contact_create(actor=request.user, organization=organization, **values)
+    )
 
 
 contacts = Router(tags=["contacts"])
@@ -191,7 +202,9 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Reply[Enga
     for optional_text in ("source", "expected_tier"):
         if values.get(optional_text) is None:
             values.pop(optional_text, None)
-    return Reply(201, services.engagement_create(actor=request.user, organization=organization, **values))
+    return Reply(
+        201, services.engagement_create(actor=request.user, organization=organization, **values)
+    )
 
 
 @engagements.get("/{engagement_id}", response=EngagementOut, auth=can_view_pipeline)
@@ -200,7 +213,9 @@ def get_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
 
 
 @engagements.patch("/{engagement_id}", response=EngagementOut, auth=can_change_pipeline)
-def update_engagement(request: HttpRequest, engagement_id: int, payload: EngagementPatch) -> Engagement:
+def update_engagement(
+    request: HttpRequest, engagement_id: int, payload: EngagementPatch
+) -> Engagement:
     engagement = _engagement(engagement_id)
     values = _values(payload)
     if "owner_id" in values:
@@ -223,7 +238,9 @@ def list_milestones(request: HttpRequest, engagement_id: int) -> Any:
     return _engagement(engagement_id).milestones.order_by("occurred_at", "id")
 
 
-@engagements.get("/{engagement_id}/qualification", response=list[CriterionOut], auth=can_view_pipeline)
+@engagements.get(
+    "/{engagement_id}/qualification", response=list[CriterionOut], auth=can_view_pipeline
+)
 def get_qualification(request: HttpRequest, engagement_id: int) -> list[dict[str, str]]:
     snapshot = services.qualification_snapshot(_engagement(engagement_id))
     return [{"criterion": name, **values} for name, values in snapshot.items()]
@@ -232,7 +249,9 @@ def get_qualification(request: HttpRequest, engagement_id: int) -> list[dict[str
 @engagements.put(
     "/{engagement_id}/qualification/{criterion}", response=CriterionOut, auth=can_change_pipeline
 )
-def set_criterion(request: HttpRequest, engagement_id: int, criterion: Criterion, payload: CriterionIn) -> dict[str, str]:
+def set_criterion(
+    request: HttpRequest, engagement_id: int, criterion: Criterion, payload: CriterionIn
+) -> dict[str, str]:
     row = services.qualification_update(
         actor=request.user,
         engagement=_engagement(engagement_id),
@@ -243,14 +262,20 @@ def set_criterion(request: HttpRequest, engagement_id: int, criterion: Criterion
     return {"criterion": row.criterion, "assessment": row.assessment, "evidence": row.evidence}
 
 
-@engagements.get("/{engagement_id}/timeline", response=list[TimelineEntryOut], auth=can_view_pipeline)
+@engagements.get(
+    "/{engagement_id}/timeline", response=list[TimelineEntryOut], auth=can_view_pipeline
+)
 @paginate(LimitOffsetPagination)
 def list_timeline(request: HttpRequest, engagement_id: int) -> Any:
     return _engagement(engagement_id).timeline_entries.order_by("-occurred_at", "-id")
 
 
-@engagements.post("/{engagement_id}/timeline", response={201: TimelineEntryOut}, auth=can_change_pipeline)
-def add_timeline_entry(request: HttpRequest, engagement_id: int, payload: TimelineEntryIn) -> Reply[Any]:
+@engagements.post(
+    "/{engagement_id}/timeline", response={201: TimelineEntryOut}, auth=can_change_pipeline
+)
+def add_timeline_entry(
+    request: HttpRequest, engagement_id: int, payload: TimelineEntryIn
+) -> Reply[Any]:
     entry = services.timeline_entry_add(
         actor=request.user, engagement=_engagement(engagement_id), **payload.dict()
     )
@@ -261,4 +286,3 @@ api.add_router("/", meta)
 api.add_router("/organizations", organizations)
 api.add_router("/contacts", contacts)
 api.add_router("/engagements", engagements)
-

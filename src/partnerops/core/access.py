@@ -14,7 +14,9 @@ from partnerops.core.roles import Capability, has_capability
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 
-def requires(read: Capability, *, write: Capability | None = None) -> Callable[[ViewFunc], ViewFunc]:
+def requires(
+    read: Capability, *, write: Capability | None = None
+) -> Callable[[ViewFunc], ViewFunc]:
     """Allow safe methods with ``read`` and other methods with ``write`` (default: ``read``)."""
 
     def decorator(view: ViewFunc) -> ViewFunc:

@@ -24,7 +24,7 @@ def _is_administrator(request: HttpRequest) -> bool:
 admin.site.has_permission = _is_administrator  # type: ignore[method-assign]
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Administrators only; every save and delete writes an audit event in the same transaction."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -42,11 +42,15 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_administrator(request)
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm[Any], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: ModelForm[Any], change: bool
+    ) -> None:
         if change:
             before = audit.stored_snapshot(obj, [f.name for f in obj._meta.concrete_fields])
             super().save_model(request, obj, form, change)
-            audit.record_update(actor=request.user, instance=obj, before=before, message="via admin")
+            audit.record_update(
+                actor=request.user, instance=obj, before=before, message="via admin"
+            )
         else:
             super().save_model(request, obj, form, change)
             audit.record_create(actor=request.user, instance=obj, message="via admin")
@@ -75,7 +79,7 @@ class ReadOnlyAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class PartnerOpsUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[misc]
+class PartnerOpsUserAdmin(AuditedAdmin, UserAdmin[User]):
     list_display = ("username", "email", "first_name", "last_name", "is_active", "roles")
 
     @admin.display(description="Roles")
@@ -90,7 +94,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(AuditedAdmin, GroupAdmin):  # type: ignore[misc]
+class RoleAdmin(AuditedAdmin, GroupAdmin):
     pass
 
 

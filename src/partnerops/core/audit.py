@@ -110,7 +110,12 @@ def record_create(*, actor: Any, instance: models.Model, message: str = "") -> A
 
 
 def record_update(
-    *, actor: Any, instance: models.Model, before: Snapshot, action: str = "update", message: str = ""
+    *,
+    actor: Any,
+    instance: models.Model,
+    before: Snapshot,
+    action: str = "update",
+    message: str = "",
 ) -> AuditEvent | None:
     """Record what changed since ``before``; nothing is recorded when nothing changed."""
     changes = diff(before, snapshot(instance, before.keys()))

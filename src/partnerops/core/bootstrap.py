@@ -25,7 +25,9 @@ class FirstAdministrator:
 
 
 @transaction.atomic
-def ensure_first_administrator(*, username: str = "admin", email: str = "") -> FirstAdministrator | None:
+def ensure_first_administrator(
+    *, username: str = "admin", email: str = ""
+) -> FirstAdministrator | None:
     """Create an administrator with a random password if nobody can administer yet.
 
     Returns the login once, when created; None when an administrator already exists.

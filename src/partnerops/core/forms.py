@@ -16,7 +16,9 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError | DomainErro
         return
     if hasattr(error, "error_dict"):
         for field_name, messages in error.message_dict.items():
-            target = field_name if field_name in form.fields and field_name != NON_FIELD_ERRORS else None
+            target = (
+                field_name if field_name in form.fields and field_name != NON_FIELD_ERRORS else None
+            )
             for message in messages:
                 form.add_error(target, message)
         return
@@ -29,8 +31,16 @@ class ProfileForm(forms.ModelForm[OrganisationProfile]):
 
     class Meta:
         model = OrganisationProfile
-        fields = ["name", "partnerships_email", "fiscal_sponsor_name", "operations_email", "scheduling_link"]
+        fields = [
+            "name",
+            "partnerships_email",
+            "fiscal_sponsor_name",
+            "operations_email",
+            "scheduling_link",
+        ]
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'nightly import'.")
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'nightly import'."
+    )

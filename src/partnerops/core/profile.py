@@ -10,7 +10,13 @@ from django.db import transaction
 from partnerops.core import audit
 from partnerops.core.models import OrganisationProfile
 
-PROFILE_FIELDS = ("name", "partnerships_email", "fiscal_sponsor_name", "operations_email", "scheduling_link")
+PROFILE_FIELDS = (
+    "name",
+    "partnerships_email",
+    "fiscal_sponsor_name",
+    "operations_email",
+    "scheduling_link",
+)
 
 
 def get_profile() -> OrganisationProfile:

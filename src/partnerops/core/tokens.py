@@ -13,7 +13,7 @@ from partnerops.core import audit
 from partnerops.core.errors import DomainError
 from partnerops.core.models import ApiToken
 
-TOKEN_PREFIX = "po_"
+TOKEN_PREFIX = "po_"  # noqa: S105 - a marker, not a secret
 
 
 def _digest(token: str) -> str:
@@ -31,7 +31,12 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=actor, name=name[:100], prefix=plaintext[:10], digest=_digest(plaintext)
     )
-    audit.record(actor=actor, instance=token, action="create", changes={"name": {"old": None, "new": token.name}})
+    audit.record(
+        actor=actor,
+        instance=token,
+        action="create",
+        changes={"name": {"old": None, "new": token.name}},
+    )
     return token, plaintext
 
 

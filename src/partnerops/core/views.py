@@ -15,10 +15,17 @@ from django.views.decorators.http import require_POST
 from partnerops.core.access import requires
 from partnerops.core.errors import DomainError
 from partnerops.core.forms import ApiTokenForm, ProfileForm, add_service_errors
-from partnerops.core.models import ApiToken, AuditEvent
+from partnerops.core.models import ApiToken, AuditEvent, User
 from partnerops.core.profile import PROFILE_FIELDS, get_profile, profile_update
 from partnerops.core.roles import Capability
 from partnerops.core.tokens import api_token_create, api_token_revoke
+
+
+def _signed_in(request: HttpRequest) -> User:
+    user = request.user
+    # LoginRequiredMiddleware guarantees it; the assert narrows the type.
+    assert isinstance(user, User)
+    return user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,7 +36,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Every write, newest first, filterable by actor, action, object type and date."""
     events = AuditEvent.objects.select_related("actor", "content_type")
-    filters = {name: request.GET.get(name, "").strip() for name in ("actor", "action", "type", "object_id", "since", "until")}
+    filters = {
+        name: request.GET.get(name, "").strip()
+        for name in ("actor", "action", "type", "object_id", "since", "until")
+    }
     if filters["actor"]:
         who = filters["actor"]
         events = events.filter(Q(actor_repr__icontains=who) | Q(actor__username__icontains=who))
@@ -43,14 +53,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = events.filter(at__date__gte=filters["since"])
     if filters["until"]:
         events = events.filter(at__date__lte=filters["until"])
-    page = Paginator(events.order_by("-at", "-id"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.order_by("-at", "-id"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
         "filters": filters,
         "querystring": query.urlencode(),
-        "actions": AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct(),
+        "actions": AuditEvent.objects.order_by("action")
+        .values_list("action", flat=True)
+        .distinct(),
         "types": ContentType.objects.filter(
             pk__in=AuditEvent.objects.values("content_type").distinct()
         ).order_by("model"),
@@ -64,7 +78,9 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
-            profile_update(actor=request.user, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS})
+            profile_update(
+                actor=request.user, **{name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -84,13 +100,15 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "plaintext": plaintext})
+    tokens = ApiToken.objects.filter(user=_signed_in(request)).order_by("-created_at")
+    return render(
+        request, "core/api_tokens.html", {"form": form, "tokens": tokens, "plaintext": plaintext}
+    )
 
 
 @require_POST
 def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(ApiToken, pk=pk, user=_signed_in(request))
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token '{token.name}' revoked.")
     return redirect("api-tokens")

@@ -3,10 +3,17 @@ from __future__ import annotations
 from django.contrib import admin
 
 from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin
-from partnerops.crm.models import Contact, Engagement, Milestone, Organization, Qualification, TimelineEntry
+from partnerops.crm.models import (
+    Contact,
+    Engagement,
+    Milestone,
+    Organization,
+    Qualification,
+    TimelineEntry,
+)
 
 
-class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
+class ContactInline(admin.TabularInline[Contact, Organization]):
     model = Contact
     extra = 0
     fields = ("name", "email", "title", *Contact.ROLE_FIELDS)
@@ -40,13 +47,28 @@ class ContactAdmin(AuditedAdmin):
 
 @admin.register(Engagement)
 class EngagementAdmin(AuditedAdmin):
-    list_display = ("organization", "title", "phase", "status", "owner", "expected_value", "currency")
+    list_display = (
+        "organization",
+        "title",
+        "phase",
+        "status",
+        "owner",
+        "expected_value",
+        "currency",
+    )
     list_filter = ("phase", "status", "expected_tier")
     search_fields = ("organization__name", "title")
     list_select_related = ("organization", "owner")
     autocomplete_fields = ("organization",)
     # Phase and status change only through moves, which record milestones.
-    readonly_fields = ("phase", "status", "phase_since", "status_since", "close_reason", "created_at")
+    readonly_fields = (
+        "phase",
+        "status",
+        "phase_since",
+        "status_since",
+        "close_reason",
+        "created_at",
+    )
 
 
 @admin.register(Qualification)

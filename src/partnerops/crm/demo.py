@@ -21,7 +21,14 @@ from django.utils import timezone
 from partnerops.core.bootstrap import ensure_roles
 from partnerops.core.roles import Role
 from partnerops.crm import services
-from partnerops.crm.models import Assessment, Criterion, EntryKind, ExpectedTier, LeadSource, OrganizationKind
+from partnerops.crm.models import (
+    Assessment,
+    Criterion,
+    EntryKind,
+    ExpectedTier,
+    LeadSource,
+    OrganizationKind,
+)
 from partnerops.crm.pipeline import Phase, Status
 
 P, S = Phase, Status
@@ -47,23 +54,40 @@ ROUTES: dict[tuple[Phase, Status], list[tuple[Phase, Status]]] = {
 }
 
 COMMUNITIES = [
-    ("University of the Northern Plains", "US"), ("Coastal Ocean Data Collective", "US"),
-    ("Andes Climate Observatory", "CL"), ("Open Genomics Teaching Lab", "GB"),
-    ("Prairie State Community College", "US"), ("Pangeo Earth Science Hub", "US"),
-    ("Mekong Hydrology Network", "VN"), ("Institute for Computational Linguistics", "DE"),
-    ("Great Lakes Data Science Academy", "CA"), ("Sahel Remote Sensing Initiative", "SN"),
-    ("Polar Ice Dynamics Project", "NO"), ("Neuroimaging Commons", "US"),
-    ("Amazon Biodiversity Archive", "BR"), ("Highland Statistics Department", "GB"),
-    ("Pacific Islands Climate School", "FJ"), ("Urban Mobility Research Centre", "NL"),
-    ("Digital Humanities Workshop", "FR"), ("Cascadia Seismology Group", "US"),
-    ("Open Astronomy Classroom", "AU"), ("Rift Valley Public Health Lab", "KE"),
-    ("Alpine Snowpack Monitoring", "CH"), ("Data Carpentry Chapter Lima", "PE"),
-    ("Materials Informatics Consortium", "JP"), ("River Basin Water Futures", "ZA"),
-    ("Bay Area Teaching Hub", "US"), ("Quantum Chemistry Training Network", "IN"),
-    ("Arctic Community Science", "CA"), ("Epidemiology Methods School", "MX"),
-    ("Wildfire Smoke Forecasting Lab", "US"), ("Open Economics Bootcamp", "ES"),
-    ("Marine Plankton Imaging", "PT"), ("Heritage Language Archives", "NZ"),
-    ("Desert Agriculture Research Station", "IL"), ("Space Weather Data Centre", "BE"),
+    ("University of the Northern Plains", "US"),
+    ("Coastal Ocean Data Collective", "US"),
+    ("Andes Climate Observatory", "CL"),
+    ("Open Genomics Teaching Lab", "GB"),
+    ("Prairie State Community College", "US"),
+    ("Pangeo Earth Science Hub", "US"),
+    ("Mekong Hydrology Network", "VN"),
+    ("Institute for Computational Linguistics", "DE"),
+    ("Great Lakes Data Science Academy", "CA"),
+    ("Sahel Remote Sensing Initiative", "SN"),
+    ("Polar Ice Dynamics Project", "NO"),
+    ("Neuroimaging Commons", "US"),
+    ("Amazon Biodiversity Archive", "BR"),
+    ("Highland Statistics Department", "GB"),
+    ("Pacific Islands Climate School", "FJ"),
+    ("Urban Mobility Research Centre", "NL"),
+    ("Digital Humanities Workshop", "FR"),
+    ("Cascadia Seismology Group", "US"),
+    ("Open Astronomy Classroom", "AU"),
+    ("Rift Valley Public Health Lab", "KE"),
+    ("Alpine Snowpack Monitoring", "CH"),
+    ("Data Carpentry Chapter Lima", "PE"),
+    ("Materials Informatics Consortium", "JP"),
+    ("River Basin Water Futures", "ZA"),
+    ("Bay Area Teaching Hub", "US"),
+    ("Quantum Chemistry Training Network", "IN"),
+    ("Arctic Community Science", "CA"),
+    ("Epidemiology Methods School", "MX"),
+    ("Wildfire Smoke Forecasting Lab", "US"),
+    ("Open Economics Bootcamp", "ES"),
+    ("Marine Plankton Imaging", "PT"),
+    ("Heritage Language Archives", "NZ"),
+    ("Desert Agriculture Research Station", "IL"),
+    ("Space Weather Data Centre", "BE"),
 ]
 OTHERS = [
     ("Atlas Science Foundation", OrganizationKind.FUNDER, "US"),
@@ -73,7 +97,20 @@ OTHERS = [
     ("Commons Fiscal Sponsorship", OrganizationKind.FISCAL_SPONSOR, "US"),
     ("Research Software Alliance", OrganizationKind.OTHER, "AU"),
 ]
-FIRST = ["Ana", "Ben", "Chidi", "Dana", "Eun-ji", "Farah", "Goran", "Hana", "Ivan", "Jia", "Kofi", "Lena"]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chidi",
+    "Dana",
+    "Eun-ji",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivan",
+    "Jia",
+    "Kofi",
+    "Lena",
+]
 LAST = ["Alvarez", "Brooks", "Chen", "Dubois", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen"]
 TEAM = [
     ("partnerships", "Paula", "Partner", Role.PARTNERSHIPS),
@@ -88,11 +125,27 @@ TIER_VALUES = {
     ExpectedTier.MEMBERSHIP: Decimal("15000.00"),
 }
 NOTES = [
-    (EntryKind.EMAIL, "Hail the Lead sent", "Sent the service description with pricing and the scheduling link."),
-    (EntryKind.MEETING, "Intro meeting", "**Attendees**: decision maker, community representative.\n\n"
-     "- Answered questions about the shared cluster\n- Explained the *right to replicate*\n- Demo of a hub"),
-    (EntryKind.CALL, "Follow-up call", "They need a hub for a course of about 120 students next term."),
-    (EntryKind.NOTE, "Procurement", "Their procurement office asks for a services agreement and a W-9."),
+    (
+        EntryKind.EMAIL,
+        "Hail the Lead sent",
+        "Sent the service description with pricing and the scheduling link.",
+    ),
+    (
+        EntryKind.MEETING,
+        "Intro meeting",
+        "**Attendees**: decision maker, community representative.\n\n"
+        "- Answered questions about the shared cluster\n- Explained the *right to replicate*\n- Demo of a hub",
+    ),
+    (
+        EntryKind.CALL,
+        "Follow-up call",
+        "They need a hub for a course of about 120 students next term.",
+    ),
+    (
+        EntryKind.NOTE,
+        "Procurement",
+        "Their procurement office asks for a services agreement and a W-9.",
+    ),
 ]
 
 
@@ -110,7 +163,8 @@ def _team() -> list[Any]:
     members = []
     for username, first, last, role in TEAM:
         user, created = user_model.objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
         )
         if created:
             user.set_unusable_password()
@@ -122,7 +176,9 @@ def _team() -> list[Any]:
 
 def _at(day: dt.date, rng: random.Random, *, after: dt.datetime | None = None) -> dt.datetime:
     """A working-hours time on ``day``, later than ``after`` and never in the future."""
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.choice((0, 15, 30, 45)))))
+    moment = timezone.make_aware(
+        dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.choice((0, 15, 30, 45))))
+    )
     if after is not None and moment <= after:
         moment = after + dt.timedelta(minutes=5)
     return min(moment, timezone.now())
@@ -131,12 +187,19 @@ def _at(day: dt.date, rng: random.Random, *, after: dt.datetime | None = None) -
 def _targets() -> list[tuple[Phase, Status]]:
     """34 communities over the 12 demo states, more of them where real pipelines are fuller."""
     weights = {
-        (P.LEAD, S.ACTIVE_LEAD): 5, (P.LEAD, S.INACTIVE_LEAD): 2, (P.LEAD, S.WAITING): 2,
-        (P.QUALIFIED_LEAD, S.ACTIVE_LEAD): 4, (P.QUALIFIED_LEAD, S.WAITING): 2,
-        (P.PROSPECT, S.ACTIVE_LEAD): 3, (P.PROSPECT, S.NEEDS_ADMIN): 2,
-        (P.PARTNER, S.NEEDS_ADMIN): 2, (P.PARTNER, S.ACTIVE_SERVICE): 7, (P.PARTNER, S.INACTIVE_SERVICE): 1,
-        (P.CLOSED, S.INACTIVE_LEAD): 3, (P.CLOSED, S.INACTIVE_SERVICE): 1,
-    }  # fmt: skip
+        (P.LEAD, S.ACTIVE_LEAD): 5,
+        (P.LEAD, S.INACTIVE_LEAD): 2,
+        (P.LEAD, S.WAITING): 2,
+        (P.QUALIFIED_LEAD, S.ACTIVE_LEAD): 4,
+        (P.QUALIFIED_LEAD, S.WAITING): 2,
+        (P.PROSPECT, S.ACTIVE_LEAD): 3,
+        (P.PROSPECT, S.NEEDS_ADMIN): 2,
+        (P.PARTNER, S.NEEDS_ADMIN): 2,
+        (P.PARTNER, S.ACTIVE_SERVICE): 7,
+        (P.PARTNER, S.INACTIVE_SERVICE): 1,
+        (P.CLOSED, S.INACTIVE_LEAD): 3,
+        (P.CLOSED, S.INACTIVE_SERVICE): 1,
+    }
     return [state for state, count in weights.items() for _ in range(count)]
 
 
@@ -152,9 +215,12 @@ def load_demo(*, seed: int = 2026) -> DemoSummary:
             summary.skipped += 1
             continue
         organization = services.organization_create(
-            actor=lead_owner, name=name, kind=OrganizationKind.COMMUNITY, country=country,
+            actor=lead_owner,
+            name=name,
+            kind=OrganizationKind.COMMUNITY,
+            country=country,
             website=f"https://{name.lower().replace(' ', '-')}.example.edu",
-        )  # fmt: skip
+        )
         summary.organizations += 1
         summary.contacts += _contacts(organization, lead_owner, rng)
         _engagement(organization, target, lead_owner, rng, today)
@@ -163,7 +229,9 @@ def load_demo(*, seed: int = 2026) -> DemoSummary:
         if services.Organization.objects.filter(name__iexact=name).exists():
             summary.skipped += 1
             continue
-        organization = services.organization_create(actor=lead_owner, name=name, kind=kind, country=country)
+        organization = services.organization_create(
+            actor=lead_owner, name=name, kind=kind, country=country
+        )
         summary.organizations += 1
         summary.contacts += _contacts(organization, lead_owner, rng, count=1)
     return summary
@@ -180,44 +248,74 @@ def _contacts(organization: Any, actor: Any, rng: random.Random, count: int | No
             email = f"{first.lower()}{index}@{domain}"
         used.add(email)
         services.contact_create(
-            actor=actor, organization=organization, name=f"{first} {last}", email=email,
-            title=rng.choice(["Professor", "Research Software Engineer", "IT Director", "Program Manager"]),
-            is_decision_maker=index == 0, is_community_representative=index == 0 or index == 2,
-            is_billing_contact=index == 1 or count == 1, is_technical_contact=index == count - 1,
-        )  # fmt: skip
+            actor=actor,
+            organization=organization,
+            name=f"{first} {last}",
+            email=email,
+            title=rng.choice(
+                ["Professor", "Research Software Engineer", "IT Director", "Program Manager"]
+            ),
+            is_decision_maker=index == 0,
+            is_community_representative=index == 0 or index == 2,
+            is_billing_contact=index == 1 or count == 1,
+            is_technical_contact=index == count - 1,
+        )
     return count
 
 
-def _engagement(organization: Any, target: tuple[Phase, Status], owner: Any, rng: random.Random, today: dt.date) -> None:
+def _engagement(
+    organization: Any, target: tuple[Phase, Status], owner: Any, rng: random.Random, today: dt.date
+) -> None:
     route = ROUTES[target]
     first_touch = today - dt.timedelta(days=rng.randint(20 + 45 * len(route), 60 + 60 * len(route)))
     tier = rng.choice(list(TIER_VALUES))
     engagement = services.engagement_create(
-        actor=owner, organization=organization, title="Managed hub service", owner=owner,
-        source=rng.choice(LeadSource.values), first_touch_on=first_touch, expected_tier=tier,
-        expected_value=TIER_VALUES[tier], probability=rng.choice([10, 25, 50, 75, 90]),
+        actor=owner,
+        organization=organization,
+        title="Managed hub service",
+        owner=owner,
+        source=rng.choice(LeadSource.values),
+        first_touch_on=first_touch,
+        expected_tier=tier,
+        expected_value=TIER_VALUES[tier],
+        probability=rng.choice([10, 25, 50, 75, 90]),
         occurred_at=_at(first_touch, rng),
-    )  # fmt: skip
+    )
     day = first_touch
     for kind, title, body in NOTES[: rng.randint(1, len(NOTES))]:
         day += dt.timedelta(days=rng.randint(2, 12))
         services.timeline_entry_add(
-            actor=owner, engagement=engagement, kind=kind, title=title, body=body, occurred_at=_at(min(day, today), rng)
+            actor=owner,
+            engagement=engagement,
+            kind=kind,
+            title=title,
+            body=body,
+            occurred_at=_at(min(day, today), rng),
         )
     if route:
         for criterion in Criterion:
             services.qualification_update(
-                actor=owner, engagement=engagement, criterion=criterion,
+                actor=owner,
+                engagement=engagement,
+                criterion=criterion,
                 assessment=rng.choice([Assessment.ADEQUATE, Assessment.STRONG, Assessment.WEAK]),
                 evidence=f"Discussed in the intro meeting ({criterion.label.lower()}).",
-            )  # fmt: skip
+            )
     last = engagement.created_at
     for phase, status in route:
         day = min(day + dt.timedelta(days=rng.randint(10, 45)), today)
         last = _at(day, rng, after=last)
         services.engagement_move(
-            actor=owner, engagement=engagement, phase=phase, status=status, occurred_at=last,
-            follow_up_on=today + dt.timedelta(days=rng.randint(7, 90)) if status == S.WAITING else None,
+            actor=owner,
+            engagement=engagement,
+            phase=phase,
+            status=status,
+            occurred_at=last,
+            follow_up_on=today + dt.timedelta(days=rng.randint(7, 90))
+            if status == S.WAITING
+            else None,
             close_reason="Chose to run their own JupyterHub." if phase == P.CLOSED else "",
-            note="Verbal close in the meeting." if phase == P.PROSPECT and status == S.ACTIVE_LEAD else "",
-        )  # fmt: skip
+            note="Verbal close in the meeting."
+            if phase == P.PROSPECT and status == S.ACTIVE_LEAD
+            else "",
+        )

@@ -117,14 +117,20 @@ class QualificationForm(forms.Form):
 
     def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
         return [
-            (criterion.label, self[f"{criterion.value}_assessment"], self[f"{criterion.value}_evidence"])
+            (
+                criterion.label,
+                self[f"{criterion.value}_assessment"],
+                self[f"{criterion.value}_evidence"],
+            )
             for criterion in Criterion
         ]
 
 
 class TimelineEntryForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=[(value, label) for value, label in EntryKind.choices if value != EntryKind.MILESTONE]
+        choices=[
+            (value, label) for value, label in EntryKind.choices if value != EntryKind.MILESTONE
+        ]
     )
     title = forms.CharField(max_length=300)
     body = forms.CharField(

@@ -49,7 +49,9 @@ class Organization(models.Model):
 
 
 class Contact(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="contacts")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(max_length=200)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
@@ -85,7 +87,7 @@ class Contact(models.Model):
     @property
     def roles(self) -> list[str]:
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
             for name in self.ROLE_FIELDS
             if getattr(self, name)
         ]

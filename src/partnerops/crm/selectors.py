@@ -42,7 +42,10 @@ class EngagementFilters:
 
     @classmethod
     def from_query(cls, params: Any) -> EngagementFilters:
-        values = {name: str(params.get(name, "")).strip() for name in ("q", "phase", "status", "owner", "kind")}
+        values = {
+            name: str(params.get(name, "")).strip()
+            for name in ("q", "phase", "status", "owner", "kind")
+        }
         sort = str(params.get("sort", DEFAULT_SORT))
         return cls(**values, sort=sort if sort in SORTS else DEFAULT_SORT)
 
@@ -66,7 +69,9 @@ def engagements_filtered(filters: EngagementFilters) -> QuerySet[Engagement]:
     return queryset
 
 
-def engagement_page(filters: EngagementFilters, page_number: Any, per_page: int) -> Page[Engagement]:
+def engagement_page(
+    filters: EngagementFilters, page_number: Any, per_page: int
+) -> Page[Engagement]:
     """One page of the list: a count query and a page query, however many rows."""
     queryset = (
         engagements_filtered(filters)
@@ -88,18 +93,28 @@ class BoardColumn:
         return self.count - len(self.cards)
 
 
-def board_columns(filters: EngagementFilters, *, per_column: int = BOARD_CARDS_PER_COLUMN) -> list[BoardColumn]:
+def board_columns(
+    filters: EngagementFilters, *, per_column: int = BOARD_CARDS_PER_COLUMN
+) -> list[BoardColumn]:
     """The board in two queries: column totals, then the newest cards of every column."""
     base = engagements_filtered(filters)
     columns = {phase: BoardColumn(phase=phase) for phase in PHASE_ORDER}
     totals: dict[Phase, dict[str, Decimal]] = defaultdict(dict)
-    for row in base.values("phase", "currency").annotate(n=Count("id"), value=Sum("expected_value")).order_by():
+    for row in (
+        base.values("phase", "currency")
+        .annotate(n=Count("id"), value=Sum("expected_value"))
+        .order_by()
+    ):
         column = columns[Phase(row["phase"])]
         column.count += row["n"]
         if row["value"] is not None:
             totals[column.phase][row["currency"]] = row["value"]
     ranked = base.annotate(
-        rank=Window(RowNumber(), partition_by=[F("phase")], order_by=[F("phase_since").desc(), F("id").desc()])
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("phase")],
+            order_by=[F("phase_since").desc(), F("id").desc()],
+        )
     ).filter(rank__lte=per_column)
     for engagement in ranked.select_related("organization", "owner").order_by("phase", "rank"):
         columns[Phase(engagement.phase)].cards.append(engagement)

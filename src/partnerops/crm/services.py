@@ -48,7 +48,9 @@ _FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 def _apply(instance: Any, allowed: tuple[str, ...], values: dict[str, Any]) -> None:
     unknown = set(values) - set(allowed)
     if unknown:
-        raise TypeError(f"Unknown fields for {type(instance).__name__}: {', '.join(sorted(unknown))}")
+        raise TypeError(
+            f"Unknown fields for {type(instance).__name__}: {', '.join(sorted(unknown))}"
+        )
     for name, value in values.items():
         setattr(instance, name, value)
 
@@ -87,7 +89,9 @@ def _check_contact_email(contact: Contact) -> None:
     ).exclude(pk=contact.pk)
     if clash.exists():
         raise ValidationError(
-            {"email": f"{contact.organization} already has a contact with the email {contact.email}."}
+            {
+                "email": f"{contact.organization} already has a contact with the email {contact.email}."
+            }
         )
 
 
@@ -131,7 +135,9 @@ def _check_occurred_at(engagement: Engagement | None, occurred_at: dt.datetime) 
         raise ValidationError({"occurred_at": "A milestone cannot be dated in the future."})
     if engagement is None:
         return
-    last = engagement.milestones.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    last = (
+        engagement.milestones.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    )
     if last is not None and occurred_at < last:
         raise ValidationError(
             {
@@ -203,7 +209,9 @@ def engagement_create(
     engagement.phase_since = engagement.status_since = engagement.created_at = occurred_at
     engagement.full_clean()
     engagement.save()
-    _add_milestone(actor=actor, engagement=engagement, previous=None, occurred_at=occurred_at, note=note)
+    _add_milestone(
+        actor=actor, engagement=engagement, previous=None, occurred_at=occurred_at, note=note
+    )
     audit.record_create(actor=actor, instance=engagement)
     return engagement
 
@@ -244,7 +252,9 @@ def engagement_move(
     locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
     current = locked.state
     requested = (
-        board_target(current, Phase(phase)) if status is None else State(Phase(phase), Status(status))
+        board_target(current, Phase(phase))
+        if status is None
+        else State(Phase(phase), Status(status))
     )
     check_move(current, requested)
     when = occurred_at or timezone.now()
@@ -256,7 +266,9 @@ def engagement_move(
         )
     if requested.status == Status.WAITING and follow_up_on is None:
         raise ValidationError(
-            {"follow_up_on": f"Waiting needs a follow-up date (moving from {current} to {requested})."}
+            {
+                "follow_up_on": f"Waiting needs a follow-up date (moving from {current} to {requested})."
+            }
         )
 
     before = audit.snapshot(locked, ("phase", "status", "follow_up_on", "close_reason"))
@@ -318,7 +330,9 @@ def qualification_update(
 ) -> Qualification:
     criterion = Criterion(criterion)
     if assessment not in Assessment.values:
-        raise ValidationError({"assessment": f"{assessment!r} is not one of {', '.join(Assessment.values)}."})
+        raise ValidationError(
+            {"assessment": f"{assessment!r} is not one of {', '.join(Assessment.values)}."}
+        )
     row, created = Qualification.objects.get_or_create(engagement=engagement, criterion=criterion)
     before = audit.snapshot(row, ("assessment", "evidence"))
     row.assessment = assessment
@@ -376,4 +390,3 @@ def timeline_entry_add(
     entry.save()
     audit.record_create(actor=actor, instance=entry)
     return entry
-

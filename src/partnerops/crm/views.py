@@ -27,7 +27,7 @@ from partnerops.crm.forms import (
     QualificationForm,
     TimelineEntryForm,
 )
-from partnerops.crm.models import Contact, Engagement, OrganizationKind, Organization
+from partnerops.crm.models import Contact, Engagement, Organization, OrganizationKind
 from partnerops.crm.pipeline import PHASE_MOVES, PHASE_ORDER, Phase, Status, allowed_targets
 
 VIEW = Capability.VIEW_PIPELINE
@@ -74,14 +74,20 @@ def board_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a card to another column: the same service and rules as the move form."""
     engagement = get_object_or_404(Engagement.objects.select_related("organization"), pk=pk)
     try:
-        services.engagement_move(actor=request.user, engagement=engagement, phase=request.POST.get("phase", ""))
+        services.engagement_move(
+            actor=request.user, engagement=engagement, phase=request.POST.get("phase", "")
+        )
     except (DomainError, ValidationError, ValueError) as error:
-        text = error.message if isinstance(error, DomainError) else "; ".join(
-            getattr(error, "messages", [str(error)])
+        text = (
+            error.message
+            if isinstance(error, DomainError)
+            else "; ".join(getattr(error, "messages", [str(error)]))
         )
         messages.error(request, f"{engagement.organization}: {text}")
     else:
-        messages.success(request, f"{engagement.organization} moved to {Phase(engagement.phase).label}.")
+        messages.success(
+            request, f"{engagement.organization} moved to {Phase(engagement.phase).label}."
+        )
     return redirect(request.POST.get("next") or reverse("crm:board"))
 
 
@@ -145,7 +151,9 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         organization = data.pop("organization")
         try:
-            engagement = services.engagement_create(actor=request.user, organization=organization, **data)
+            engagement = services.engagement_create(
+                actor=request.user, organization=organization, **data
+            )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
         else:
@@ -160,14 +168,20 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EngagementForm(request.POST or None, instance=engagement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.engagement_update(actor=request.user, engagement=engagement, **form.cleaned_data)
+            services.engagement_update(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Engagement saved.")
             return redirect("crm:engagement-detail", pk=engagement.pk)
     engagement.refresh_from_db() if form.errors else None
-    return render(request, "crm/form.html", {"form": form, "title": f"Edit {engagement}", "cancel": engagement.pk})
+    return render(
+        request,
+        "crm/form.html",
+        {"form": form, "title": f"Edit {engagement}", "cancel": engagement.pk},
+    )
 
 
 @requires(CHANGE)
@@ -216,7 +230,10 @@ def engagement_qualify(request: HttpRequest, pk: int) -> HttpResponse:
         if "qualify" in request.POST:
             try:
                 services.engagement_move(
-                    actor=request.user, engagement=engagement, phase=Phase.QUALIFIED_LEAD, status=None
+                    actor=request.user,
+                    engagement=engagement,
+                    phase=Phase.QUALIFIED_LEAD,
+                    status=None,
                 )
             except (ValidationError, DomainError) as error:
                 add_service_errors(form, error)
@@ -240,13 +257,23 @@ def timeline_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = TimelineEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.timeline_entry_add(actor=request.user, engagement=engagement, **form.cleaned_data)
+            services.timeline_entry_add(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Added to the running notes.")
             return redirect(reverse("crm:engagement-detail", args=[engagement.pk]) + "#timeline")
-    return render(request, "crm/form.html", {"form": form, "title": f"Add to the running notes of {engagement}", "cancel": engagement.pk})
+    return render(
+        request,
+        "crm/form.html",
+        {
+            "form": form,
+            "title": f"Add to the running notes of {engagement}",
+            "cancel": engagement.pk,
+        },
+    )
 
 
 # Organizations and contacts ----------------------------------------------------------
@@ -261,14 +288,21 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     organizations = Organization.objects.annotate(
-        contact_count=Count("contacts", distinct=True), engagement_count=Count("engagements", distinct=True)
+        contact_count=Count("contacts", distinct=True),
+        engagement_count=Count("engagements", distinct=True),
     ).order_by("name")
     if q:
         organizations = organizations.filter(name__icontains=q)
     if kind:
         organizations = organizations.filter(kind=kind)
     page = Paginator(organizations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "kind": kind, "kinds": OrganizationKind.choices, "can_change": has_capability(request.user, CHANGE)}
+    context = {
+        "page": page,
+        "q": q,
+        "kind": kind,
+        "kinds": OrganizationKind.choices,
+        "can_change": has_capability(request.user, CHANGE),
+    }
     return render(request, "crm/organization_list.html", context)
 
 
@@ -305,7 +339,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(actor=request.user, organization=organization, **form.cleaned_data)
+            services.organization_update(
+                actor=request.user, organization=organization, **form.cleaned_data
+            )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
         else:
@@ -320,13 +356,17 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, instance=Contact(organization=organization))
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_create(actor=request.user, organization=organization, **form.cleaned_data)
+            contact = services.contact_create(
+                actor=request.user, organization=organization, **form.cleaned_data
+            )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{contact.name} added to {organization}.")
             return redirect("crm:organization-detail", pk=organization.pk)
-    return render(request, "crm/form.html", {"form": form, "title": f"New contact at {organization}"})
+    return render(
+        request, "crm/form.html", {"form": form, "title": f"New contact at {organization}"}
+    )
 
 
 @requires(CHANGE)

@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,159 +18,519 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Engagement',
+            name="Engagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('phase', models.CharField(choices=[('lead', 'Lead'), ('qualified_lead', 'Qualified Lead'), ('prospect', 'Prospect'), ('partner', 'Partner'), ('closed', 'Closed')], default='lead', max_length=20)),
-                ('status', models.CharField(choices=[('active_lead', 'Active Lead'), ('inactive_lead', 'Inactive Lead'), ('waiting', 'Waiting'), ('needs_admin', 'Needs Admin'), ('active_service', 'Active Service'), ('inactive_service', 'Inactive Service')], default='active_lead', max_length=20)),
-                ('source', models.CharField(blank=True, choices=[('website', 'Website enquiry'), ('referral', 'Referral'), ('event', 'Conference or event'), ('outreach', 'Our outreach'), ('existing_partner', 'Existing partner'), ('grant', 'Grant or funder'), ('other', 'Other')], max_length=20)),
-                ('first_touch_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('expected_tier', models.CharField(blank=True, choices=[('education', 'Education'), ('research', 'Research'), ('partnership', 'Partnership'), ('membership', 'Membership'), ('support_hours', 'Support hours'), ('other', 'Other')], max_length=20)),
-                ('expected_value', models.DecimalField(blank=True, decimal_places=2, help_text='Expected annual value.', max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('currency', models.CharField(default='USD', max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter ISO 4217 code, e.g. USD.')])),
-                ('probability', models.PositiveSmallIntegerField(default=10, help_text='Percent.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('follow_up_on', models.DateField(blank=True, null=True)),
-                ('close_reason', models.TextField(blank=True)),
-                ('phase_since', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status_since', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_engagements', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead"),
+                            ("qualified_lead", "Qualified Lead"),
+                            ("prospect", "Prospect"),
+                            ("partner", "Partner"),
+                            ("closed", "Closed"),
+                        ],
+                        default="lead",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active_lead", "Active Lead"),
+                            ("inactive_lead", "Inactive Lead"),
+                            ("waiting", "Waiting"),
+                            ("needs_admin", "Needs Admin"),
+                            ("active_service", "Active Service"),
+                            ("inactive_service", "Inactive Service"),
+                        ],
+                        default="active_lead",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("website", "Website enquiry"),
+                            ("referral", "Referral"),
+                            ("event", "Conference or event"),
+                            ("outreach", "Our outreach"),
+                            ("existing_partner", "Existing partner"),
+                            ("grant", "Grant or funder"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("first_touch_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "expected_tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("education", "Education"),
+                            ("research", "Research"),
+                            ("partnership", "Partnership"),
+                            ("membership", "Membership"),
+                            ("support_hours", "Support hours"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "expected_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Expected annual value.",
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="USD",
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "probability",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="Percent.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                ("follow_up_on", models.DateField(blank=True, null=True)),
+                ("close_reason", models.TextField(blank=True)),
+                ("phase_since", models.DateTimeField(default=django.utils.timezone.now)),
+                ("status_since", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_engagements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('from_phase', models.CharField(blank=True, choices=[('lead', 'Lead'), ('qualified_lead', 'Qualified Lead'), ('prospect', 'Prospect'), ('partner', 'Partner'), ('closed', 'Closed')], max_length=20)),
-                ('from_status', models.CharField(blank=True, choices=[('active_lead', 'Active Lead'), ('inactive_lead', 'Inactive Lead'), ('waiting', 'Waiting'), ('needs_admin', 'Needs Admin'), ('active_service', 'Active Service'), ('inactive_service', 'Inactive Service')], max_length=20)),
-                ('to_phase', models.CharField(choices=[('lead', 'Lead'), ('qualified_lead', 'Qualified Lead'), ('prospect', 'Prospect'), ('partner', 'Partner'), ('closed', 'Closed')], max_length=20)),
-                ('to_status', models.CharField(choices=[('active_lead', 'Active Lead'), ('inactive_lead', 'Inactive Lead'), ('waiting', 'Waiting'), ('needs_admin', 'Needs Admin'), ('active_service', 'Active Service'), ('inactive_service', 'Inactive Service')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('qualification', models.JSONField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='crm.engagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "from_phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lead", "Lead"),
+                            ("qualified_lead", "Qualified Lead"),
+                            ("prospect", "Prospect"),
+                            ("partner", "Partner"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("active_lead", "Active Lead"),
+                            ("inactive_lead", "Inactive Lead"),
+                            ("waiting", "Waiting"),
+                            ("needs_admin", "Needs Admin"),
+                            ("active_service", "Active Service"),
+                            ("inactive_service", "Inactive Service"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_phase",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead"),
+                            ("qualified_lead", "Qualified Lead"),
+                            ("prospect", "Prospect"),
+                            ("partner", "Partner"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("active_lead", "Active Lead"),
+                            ("inactive_lead", "Inactive Lead"),
+                            ("waiting", "Waiting"),
+                            ("needs_admin", "Needs Admin"),
+                            ("active_service", "Active Service"),
+                            ("inactive_service", "Inactive Service"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("qualification", models.JSONField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="crm.engagement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'id'],
+                "ordering": ["occurred_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('community', 'Community'), ('funder', 'Funder'), ('cloud_vendor', 'Cloud vendor'), ('reseller', 'Reseller'), ('fiscal_sponsor', 'Fiscal sponsor'), ('other', 'Other')], default='community', max_length=20)),
-                ('website', models.URLField(blank=True)),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("community", "Community"),
+                            ("funder", "Funder"),
+                            ("cloud_vendor", "Cloud vendor"),
+                            ("reseller", "Reseller"),
+                            ("fiscal_sponsor", "Fiscal sponsor"),
+                            ("other", "Other"),
+                        ],
+                        default="community",
+                        max_length=20,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                ("country", django_countries.fields.CountryField(blank=True, max_length=2)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='organization_name_unique_ci', violation_error_message='An organization with this name already exists.')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="organization_name_unique_ci",
+                        violation_error_message="An organization with this name already exists.",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='engagement',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engagements', to='crm.organization'),
+            model_name="engagement",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="engagements",
+                to="crm.organization",
+            ),
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('is_decision_maker', models.BooleanField(default=False, verbose_name='decision maker')),
-                ('is_community_representative', models.BooleanField(default=False, verbose_name='community representative')),
-                ('is_billing_contact', models.BooleanField(default=False, verbose_name='billing contact')),
-                ('is_technical_contact', models.BooleanField(default=False, verbose_name='technical contact')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='crm.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("title", models.CharField(blank=True, max_length=200)),
+                (
+                    "is_decision_maker",
+                    models.BooleanField(default=False, verbose_name="decision maker"),
+                ),
+                (
+                    "is_community_representative",
+                    models.BooleanField(default=False, verbose_name="community representative"),
+                ),
+                (
+                    "is_billing_contact",
+                    models.BooleanField(default=False, verbose_name="billing contact"),
+                ),
+                (
+                    "is_technical_contact",
+                    models.BooleanField(default=False, verbose_name="technical contact"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="crm.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Qualification',
+            name="Qualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(choices=[('money', 'Money'), ('authority', 'Authority'), ('need', 'Need'), ('impending_event', 'Impending event'), ('application', 'Application'), ('competition', 'Competition'), ('timeline', 'Timeline')], max_length=20)),
-                ('assessment', models.CharField(choices=[('unknown', 'Unknown'), ('weak', 'Weak'), ('adequate', 'Adequate'), ('strong', 'Strong')], default='unknown', max_length=10)),
-                ('evidence', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualifications', to='crm.engagement')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.CharField(
+                        choices=[
+                            ("money", "Money"),
+                            ("authority", "Authority"),
+                            ("need", "Need"),
+                            ("impending_event", "Impending event"),
+                            ("application", "Application"),
+                            ("competition", "Competition"),
+                            ("timeline", "Timeline"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Unknown"),
+                            ("weak", "Weak"),
+                            ("adequate", "Adequate"),
+                            ("strong", "Strong"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("evidence", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualifications",
+                        to="crm.engagement",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('note', 'Note'), ('meeting', 'Meeting'), ('call', 'Call'), ('email', 'Email'), ('document', 'Document'), ('milestone', 'Milestone')], default='note', max_length=20)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline_entries', to='crm.engagement')),
-                ('milestone', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='timeline_entry', to='crm.milestone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("note", "Note"),
+                            ("meeting", "Meeting"),
+                            ("call", "Call"),
+                            ("email", "Email"),
+                            ("document", "Document"),
+                            ("milestone", "Milestone"),
+                        ],
+                        default="note",
+                        max_length=20,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline_entries",
+                        to="crm.engagement",
+                    ),
+                ),
+                (
+                    "milestone",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline_entry",
+                        to="crm.milestone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'timeline entries',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name_plural": "timeline entries",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['engagement', 'occurred_at'], name='crm_milesto_engagem_c8c927_idx'),
+            model_name="milestone",
+            index=models.Index(
+                fields=["engagement", "occurred_at"], name="crm_milesto_engagem_c8c927_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['phase', 'status'], name='crm_engagem_phase_5c8607_idx'),
+            model_name="engagement",
+            index=models.Index(fields=["phase", "status"], name="crm_engagem_phase_5c8607_idx"),
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['phase', '-phase_since'], name='crm_engagem_phase_81449d_idx'),
+            model_name="engagement",
+            index=models.Index(
+                fields=["phase", "-phase_since"], name="crm_engagem_phase_81449d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['follow_up_on'], name='crm_engagem_follow__7d24ee_idx'),
+            model_name="engagement",
+            index=models.Index(fields=["follow_up_on"], name="crm_engagem_follow__7d24ee_idx"),
         ),
         migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(('probability__gte', 0), ('probability__lte', 100)), name='engagement_probability_percent'),
+            model_name="engagement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("probability__gte", 0), ("probability__lte", 100)),
+                name="engagement_probability_percent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waiting'), _negated=True), ('follow_up_on__isnull', False), _connector='OR'), name='engagement_waiting_has_follow_up'),
+            model_name="engagement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "waiting"), _negated=True),
+                    ("follow_up_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="engagement_waiting_has_follow_up",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('phase', 'closed'), _negated=True), models.Q(('close_reason', ''), _negated=True), _connector='OR'), name='engagement_closed_has_reason'),
+            model_name="engagement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("phase", "closed"), _negated=True),
+                    models.Q(("close_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="engagement_closed_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(models.F('organization'), django.db.models.functions.text.Lower('email'), name='contact_email_unique_per_organization', violation_error_message='This organization already has a contact with this email.'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                models.F("organization"),
+                django.db.models.functions.text.Lower("email"),
+                name="contact_email_unique_per_organization",
+                violation_error_message="This organization already has a contact with this email.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qualification',
-            constraint=models.UniqueConstraint(fields=('engagement', 'criterion'), name='qualification_one_per_criterion'),
+            model_name="qualification",
+            constraint=models.UniqueConstraint(
+                fields=("engagement", "criterion"), name="qualification_one_per_criterion"
+            ),
         ),
         migrations.AddIndex(
-            model_name='timelineentry',
-            index=models.Index(fields=['engagement', '-occurred_at'], name='crm_timelin_engagem_2a6814_idx'),
+            model_name="timelineentry",
+            index=models.Index(
+                fields=["engagement", "-occurred_at"], name="crm_timelin_engagem_2a6814_idx"
+            ),
         ),
     ]

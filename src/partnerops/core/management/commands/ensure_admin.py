@@ -17,5 +17,7 @@ class Command(BaseCommand):
         if created is None:
             self.stdout.write("An administrator already exists; nothing to do.")
             return
-        self.stdout.write(self.style.SUCCESS("First administrator created. This password is shown once:"))
+        self.stdout.write(
+            self.style.SUCCESS("First administrator created. This password is shown once:")
+        )
         self.stdout.write(f"  username: {created.username}\n  password: {created.password}")
