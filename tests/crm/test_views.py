@@ -240,13 +240,15 @@ def _many_engagements(count: int, batch: str) -> None:
 def test_board_and_list_run_a_constant_number_of_queries(
     name: str, partnerships_client: Client, django_assert_max_num_queries: Any
 ) -> None:
+    # Session, user, roles, then the page's own: totals and five columns, or count and page.
+    bound = 12
     url = reverse(name)
     _many_engagements(100, batch="small")
-    with django_assert_max_num_queries(10) as small:
+    with django_assert_max_num_queries(bound) as small:
         assert partnerships_client.get(url).status_code == 200
     _many_engagements(9_900, batch="large")
     assert Engagement.objects.count() == 10_000
-    with django_assert_max_num_queries(10) as large:
+    with django_assert_max_num_queries(bound) as large:
         response = partnerships_client.get(url, {"sort": "-value"})
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
