@@ -208,6 +208,16 @@ def test_list_searches_filters_and_sorts(
     assert html.index("Gamma School") < html.index("Beta Lab")
 
 
+def test_list_filters_live_with_htmx_returning_only_the_rows(partnerships_client: Client) -> None:
+    EngagementFactory(organization=OrganizationFactory(name="Delta Lab"))
+    EngagementFactory(organization=OrganizationFactory(name="Epsilon School"))
+    url = reverse("crm:engagement-list")
+    assert 'hx-target="#engagement-rows"' in partnerships_client.get(url).content.decode()
+    partial = partnerships_client.get(url, {"q": "delta"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    assert "Delta Lab" in partial and "Epsilon School" not in partial
+
+
 def _many_engagements(count: int, batch: str) -> None:
     """``count`` engagements over 200 new organizations and every phase, inserted in bulk."""
     owner = get_user_model().objects.first()
