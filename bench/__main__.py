@@ -23,7 +23,9 @@ def _fresh_postgres(name: str) -> str | None:
     try:
         import psycopg
 
-        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
+        with psycopg.connect(
+            f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=3
+        ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
     except Exception as error:  # noqa: BLE001 - report and carry on with SQLite
@@ -46,7 +48,9 @@ def main() -> int:
                 env = {**os.environ, "DATABASE_URL": url, "PARTNEROPS_VAR_DIR": scratch}
                 output = RESULTS / f"{short}-{vendor}.json"
                 print(f"{module} on {vendor}:")
-                done = subprocess.run([sys.executable, "-m", module, str(output)], env=env, cwd=ROOT, check=False)  # noqa: S603
+                done = subprocess.run(
+                    [sys.executable, "-m", module, str(output)], env=env, cwd=ROOT, check=False
+                )  # noqa: S603
                 failures += done.returncode != 0
     write_summary(RESULTS, ROOT / "docs" / "performance.md")
     print("Summary written to docs/performance.md")

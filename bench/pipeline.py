@@ -139,8 +139,10 @@ def main(output: Path) -> None:
     }
     output.write_text(json.dumps(report, indent=2) + "\n")
     for name, result in results.items():
-        print(f"  {connection.vendor:10} {name:34} median {result['median_ms']:8.2f} ms"
-              f"  p95 {result['p95_ms']:8.2f} ms  {result['queries']} queries")
+        print(
+            f"  {connection.vendor:10} {name:34} median {result['median_ms']:8.2f} ms"
+            f"  p95 {result['p95_ms']:8.2f} ms  {result['queries']} queries"
+        )
 
 
 if __name__ == "__main__":

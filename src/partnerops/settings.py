@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partnerops.core.middleware.LoginRequiredMiddleware",
+    "partnerops.api.problems.ProblemResponsesMiddleware",
     # Axes last, as its documentation asks, so that it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]

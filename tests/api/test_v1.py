@@ -217,3 +217,15 @@ def test_openapi_document_lists_the_operations(partnerships_client: Client) -> N
         assert path in spec["paths"]
     schemes = spec["components"]["securitySchemes"].values()
     assert {"type": "http", "scheme": "bearer"} in schemes
+
+
+def test_unknown_paths_and_wrong_methods_are_problems_too(api: Api) -> None:
+    engagement = EngagementFactory()
+    wrong_method = api.call("GET", f"/engagements/{engagement.pk}/move")
+    assert wrong_method.status_code == 405
+    assert wrong_method["Content-Type"] == "application/problem+json"
+    assert "allowed: POST" in wrong_method.json()["detail"]
+    unknown = api.call("GET", "/no-such-thing")
+    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/problem+json"
+    missing = api.call("GET", "/engagements/999999")
+    assert missing.status_code == 404 and missing.json()["title"] == "Not found"

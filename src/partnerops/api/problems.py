@@ -99,3 +99,30 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(
         PermissionDenied, lambda request, exc: problem(request, 403, str(exc) or "Forbidden.")
     )
+
+
+class ProblemResponsesMiddleware:
+    """Errors under /api/ that Django or Ninja answered outside our handlers
+    (unknown path 404, wrong method 405) become problem+json too."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (
+            request.path_info.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(
+                ("application/problem+json", "application/json")
+            )
+        ):
+            detail = {
+                404: "There is no API operation at this address.",
+                405: f"{request.method} is not allowed here; allowed: {response.get('Allow', 'none')}.",
+            }.get(response.status_code, _TITLES.get(response.status_code, "Error"))
+            problem_response = problem(request, response.status_code, detail)
+            if "Allow" in response:
+                problem_response["Allow"] = response["Allow"]
+            return problem_response
+        return response
