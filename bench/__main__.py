@@ -28,7 +28,7 @@ def _fresh_postgres(name: str) -> str | None:
         ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as error:  # noqa: BLE001 - report and carry on with SQLite
+    except Exception as error:  # report and carry on with SQLite
         print(f"PostgreSQL not reachable at {POSTGRES_SERVER} ({error}); skipping it.")
         return None
     return f"{POSTGRES_SERVER}/{name}"
@@ -48,9 +48,8 @@ def main() -> int:
                 env = {**os.environ, "DATABASE_URL": url, "PARTNEROPS_VAR_DIR": scratch}
                 output = RESULTS / f"{short}-{vendor}.json"
                 print(f"{module} on {vendor}:")
-                done = subprocess.run(
-                    [sys.executable, "-m", module, str(output)], env=env, cwd=ROOT, check=False
-                )  # noqa: S603
+                command = [sys.executable, "-m", module, str(output)]
+                done = subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603
                 failures += done.returncode != 0
     write_summary(RESULTS, ROOT / "docs" / "performance.md")
     print("Summary written to docs/performance.md")
