@@ -67,3 +67,18 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     status = Status.ACTIVE_LEAD
     phase_since = factory.LazyFunction(timezone.now)
     status_since = factory.LazyFunction(timezone.now)
+
+
+def prospect(actor: Any, name: str = "Pacific Islands Climate School") -> Engagement:
+    """An engagement moved, through the services, to Prospect (after a verbal close)."""
+    from partnerops.crm import services
+
+    organization = services.organization_create(actor=actor, name=name)
+    services.contact_create(
+        actor=actor, organization=organization, name="Rep", email=f"rep@{name.split()[0].lower()}.example.edu",
+        is_community_representative=True, is_billing_contact=True,
+    )
+    engagement = services.engagement_create(actor=actor, organization=organization, owner=actor)
+    services.engagement_move(actor=actor, engagement=engagement, phase=Phase.QUALIFIED_LEAD)
+    services.engagement_move(actor=actor, engagement=engagement, phase=Phase.PROSPECT)
+    return engagement

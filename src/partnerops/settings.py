@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "axes",
     "partnerops.core",
     "partnerops.crm",
+    "partnerops.contracts",
+    "partnerops.hubs",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +212,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=1)
+
+# Renewals (domain facts): the window before an end date, when a lapsed agreement
+# is ready for decommissioning, extension steps, reminder days, check-in links.
+RENEWAL_WINDOW_DAYS = env_int("RENEWAL_WINDOW_DAYS", 90, minimum=1)
+DECOMMISSION_AFTER_DAYS = env_int("DECOMMISSION_AFTER_DAYS", 42, minimum=1)
+EXTENSION_STEP_DAYS = env_int("EXTENSION_STEP_DAYS", 14, minimum=1)
+RENEWAL_REMINDER_DAYS = sorted(
+    (int(day) for day in env_list("RENEWAL_REMINDER_DAYS", ["90", "60", "30"])), reverse=True
+)
+CHECK_IN_LINK_DAYS = env_int("CHECK_IN_LINK_DAYS", 30, minimum=1)
+# The address people reach the app at, for links in emails (no trailing slash).
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from partnerops.api.v1 import api
+from partnerops.contracts.urls import public_urlpatterns as contracts_public
 
 admin.site.site_header = "PartnerOps administration"
 admin.site.site_title = "PartnerOps"
@@ -9,6 +10,9 @@ admin.site.site_title = "PartnerOps"
 urlpatterns = [
     path("", include("partnerops.core.urls")),
     path("", include("partnerops.crm.urls")),
+    path("", include("partnerops.contracts.urls")),
+    path("", include("partnerops.hubs.urls")),
+    *contracts_public,
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -24,16 +24,29 @@ class Role(StrEnum):
 class Capability(StrEnum):
     VIEW_PIPELINE = "view_pipeline"
     CHANGE_PIPELINE = "change_pipeline"
+    CHANGE_PRICE_BOOK = "change_price_book"
+    CHANGE_AGREEMENTS = "change_agreements"
+    SIGN_AGREEMENTS = "sign_agreements"
+    CHANGE_HUBS = "change_hubs"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_SETTINGS = "manage_settings"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.PARTNERSHIPS: frozenset({Capability.VIEW_PIPELINE, Capability.CHANGE_PIPELINE}),
-    # Engineering reads the pipeline to plan hub deployments.
-    Role.ENGINEERING: frozenset({Capability.VIEW_PIPELINE}),
-    # The fiscal sponsor reads the pipeline to set up administration and billing.
-    Role.OPERATIONS: frozenset({Capability.VIEW_PIPELINE}),
+    Role.PARTNERSHIPS: frozenset(
+        {
+            Capability.VIEW_PIPELINE,
+            Capability.CHANGE_PIPELINE,
+            Capability.CHANGE_PRICE_BOOK,
+            Capability.CHANGE_AGREEMENTS,
+            # Seed 003: Partnerships adds the hub to the Active Hubs table.
+            Capability.CHANGE_HUBS,
+        }
+    ),
+    # Engineering reads the pipeline and agreements, and keeps the hubs table.
+    Role.ENGINEERING: frozenset({Capability.VIEW_PIPELINE, Capability.CHANGE_HUBS}),
+    # The fiscal sponsor circulates agreements for signature and records the executed copy.
+    Role.OPERATIONS: frozenset({Capability.VIEW_PIPELINE, Capability.SIGN_AGREEMENTS}),
     Role.VIEWER: frozenset({Capability.VIEW_PIPELINE}),
     Role.ADMINISTRATOR: frozenset(Capability),
 }
