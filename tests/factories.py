@@ -75,8 +75,12 @@ def prospect(actor: Any, name: str = "Pacific Islands Climate School") -> Engage
 
     organization = services.organization_create(actor=actor, name=name)
     services.contact_create(
-        actor=actor, organization=organization, name="Rep", email=f"rep@{name.split()[0].lower()}.example.edu",
-        is_community_representative=True, is_billing_contact=True,
+        actor=actor,
+        organization=organization,
+        name="Rep",
+        email=f"rep@{name.split()[0].lower()}.example.edu",
+        is_community_representative=True,
+        is_billing_contact=True,
     )
     engagement = services.engagement_create(actor=actor, organization=organization, owner=actor)
     services.engagement_move(actor=actor, engagement=engagement, phase=Phase.QUALIFIED_LEAD)

@@ -17,6 +17,11 @@ WHO = (ANONYMOUS, *ROLES)
 EVERY_ROLE = frozenset(ROLES)
 PIPELINE_EDITORS = frozenset({"Partnerships", "Administrator"})
 ADMINISTRATORS = frozenset({"Administrator"})
+PRICE_BOOK_EDITORS = frozenset({"Partnerships", "Administrator"})
+AGREEMENT_EDITORS = frozenset({"Partnerships", "Administrator"})
+# Operations (the fiscal sponsor) circulates agreements for signature and executes them.
+AGREEMENT_MOVERS = frozenset({"Partnerships", "Operations", "Administrator"})
+HUB_EDITORS = frozenset({"Partnerships", "Engineering", "Administrator"})
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,50 @@ MATRIX: dict[str, Rule] = {
     "crm:contact-create": page("New contact", PIPELINE_EDITORS),
     "crm:contact-edit": page("Edit contact", PIPELINE_EDITORS),
     "crm:contact-delete": page("Remove contact (POST)", PIPELINE_EDITORS, method="POST", ok=302),
+    # Price book, agreements, renewals, formal documents, check-ins, calendar
+    "contracts:tier-list": page("Price book", EVERY_ROLE),
+    "contracts:tier-create": page("New tier", PRICE_BOOK_EDITORS),
+    "contracts:tier-reprice": page("New price (a new version)", PRICE_BOOK_EDITORS),
+    "contracts:agreement-list": page("Agreements", EVERY_ROLE),
+    "contracts:agreement-create": page("New agreement for an engagement", AGREEMENT_EDITORS),
+    "contracts:agreement-detail": page(
+        "Agreement: terms, evidence, addenda, hubs, history", EVERY_ROLE
+    ),
+    "contracts:agreement-edit": page("Edit terms (draft or negotiating)", AGREEMENT_EDITORS),
+    "contracts:agreement-transition": page(
+        "Move an agreement (POST; out for signature and executed: Operations)",
+        AGREEMENT_MOVERS,
+        method="POST",
+        ok=302,
+    ),
+    "contracts:agreement-extend": page("Extend (POST)", AGREEMENT_EDITORS, method="POST", ok=302),
+    "contracts:agreement-renew": page(
+        "Draft a renewal (POST)", AGREEMENT_EDITORS, method="POST", ok=302
+    ),
+    "contracts:agreement-confirm-price": page("Record the price confirmation", AGREEMENT_EDITORS),
+    "contracts:agreement-documents": page("Formal documents of an agreement", AGREEMENT_EDITORS),
+    "contracts:addendum-create": page("New addendum", AGREEMENT_EDITORS),
+    "contracts:deliverable-create": page("New deliverable", AGREEMENT_EDITORS),
+    "contracts:deliverable-edit": page("Update a deliverable", AGREEMENT_EDITORS),
+    "contracts:renewals": page("Renewal views", EVERY_ROLE),
+    "contracts:formal-documents": page(
+        "Formal documents and the missing-version report", EVERY_ROLE
+    ),
+    "contracts:formal-document-create": page("New formal document version", AGREEMENT_EDITORS),
+    "contracts:check-in-schedule": page("Satisfaction check-in schedule", AGREEMENT_EDITORS),
+    "contracts:calendar": page("Your calendar feed address", EVERY_ROLE),
+    "contracts:calendar-rotate": page(
+        "New calendar address (POST)", EVERY_ROLE, method="POST", ok=302
+    ),
+    "contracts:notifications": page("Your notifications", EVERY_ROLE),
+    "check-in": public("Satisfaction survey by signed single-use link"),
+    "calendar-feed": public("iCalendar feed at a secret address"),
+    # Hubs
+    "hubs:hub-list": page("Active hubs", EVERY_ROLE),
+    "hubs:hub-create": page("New hub", HUB_EDITORS),
+    "hubs:hub-detail": page("Hub", EVERY_ROLE),
+    "hubs:hub-edit": page("Edit hub", HUB_EDITORS),
+    "hubs:hub-transition": page("Hub lifecycle move (POST)", HUB_EDITORS, method="POST", ok=302),
     # API v1
     "api-1:api-root": public("API root", anonymous=404, signed_in=404),
     "api-1:openapi-json": page("OpenAPI document", EVERY_ROLE),
@@ -109,6 +158,34 @@ MATRIX: dict[str, Rule] = {
     ),
     "api-1:list_timeline": api("Running notes", EVERY_ROLE),
     "api-1:add_timeline_entry": api("Add a running note", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:list_tiers": api("Price book", EVERY_ROLE),
+    "api-1:create_tier": api("New tier", PRICE_BOOK_EDITORS, method="POST", ok=422),
+    "api-1:reprice_tier": api("New price version", PRICE_BOOK_EDITORS, method="POST", ok=422),
+    "api-1:list_agreements": api("List agreements", EVERY_ROLE),
+    "api-1:create_agreement": api("Create agreement", AGREEMENT_EDITORS, method="POST", ok=422),
+    "api-1:get_agreement": api("Get agreement", EVERY_ROLE),
+    "api-1:update_agreement": api(
+        "Update agreement terms", AGREEMENT_EDITORS, method="PATCH", ok=422
+    ),
+    "api-1:transition_agreement": api("Move agreement", AGREEMENT_MOVERS, method="POST", ok=422),
+    "api-1:extend_agreement": api("Extend agreement", AGREEMENT_EDITORS, method="POST", ok=422),
+    "api-1:renew_agreement": api(
+        "Draft a renewal (no body)", AGREEMENT_EDITORS, method="POST", ok=201
+    ),
+    "api-1:confirm_price": api(
+        "Record price confirmation", AGREEMENT_EDITORS, method="POST", ok=422
+    ),
+    "api-1:renewal_views": api("Renewal views", EVERY_ROLE),
+    "api-1:list_formal_documents": api("Formal documents", EVERY_ROLE),
+    "api-1:create_formal_document": api(
+        "New formal document version", AGREEMENT_EDITORS, method="POST", ok=422
+    ),
+    "api-1:missing_formal_documents": api("Agreements lacking current documents", EVERY_ROLE),
+    "api-1:list_hubs": api("List hubs", EVERY_ROLE),
+    "api-1:create_hub": api("Create hub", HUB_EDITORS, method="POST", ok=422),
+    "api-1:get_hub": api("Get hub", EVERY_ROLE),
+    "api-1:update_hub": api("Update hub", HUB_EDITORS, method="PATCH", ok=422),
+    "api-1:transition_hub": api("Hub lifecycle move", HUB_EDITORS, method="POST", ok=422),
     # The Django admin (every model; history is read-only even there)
     "admin:login": Rule(
         "GET",
@@ -127,7 +204,10 @@ MATRIX: dict[str, Rule] = {
 }
 
 # Admin pages whose model is history: nobody adds, changes or deletes it there.
-READ_ONLY_ADMIN_MODELS = ("core_auditevent", "crm_milestone", "crm_qualification")
+READ_ONLY_ADMIN_MODELS = (
+    "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
+    "core_notification", "core_calendarfeed",
+)  # fmt: skip
 for _model in READ_ONLY_ADMIN_MODELS:
     MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, it is history", ok=403)
     MATRIX[f"admin:{_model}_delete"] = admin(f"Delete {_model}: refused, it is history", ok=403)
@@ -162,10 +242,10 @@ def render_markdown() -> str:
         "Roles are groups (assign them in Admin → Groups or on a user). What each role may do:",
         "",
         "- **Partnerships**: reads and changes the pipeline (organizations, contacts, engagements,",
-        "  moves, MANIAC-T, running notes).",
-        "- **Engineering**: reads the pipeline (hubs and deployment requests come with later issues).",
-        "- **Operations** (the fiscal sponsor): reads the pipeline (signature, billing and invoices",
-        "  come with later issues).",
+        "  moves, MANIAC-T, running notes), the price book, agreements (all but signature) and hubs.",
+        "- **Engineering**: reads the pipeline and agreements; keeps the hubs table.",
+        "- **Operations** (the fiscal sponsor): reads everything; circulates agreements for signature",
+        "  and records the executed copy (billing and invoices come with a later issue).",
         "- **Viewer**: reads the pipeline.",
         "- **Administrator**: everything, including Settings, the audit trail and the Django admin.",
         "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnerops.core.models import AuditEvent, OrganisationProfile
+from partnerops.contracts import calendar, checkins
+from partnerops.contracts import services as contract_services
+from partnerops.contracts.models import CheckIn, Extension
+from partnerops.core.models import AuditEvent, Notification, OrganisationProfile
 from partnerops.core.profile import get_profile
 from partnerops.core.roles import Role
 from partnerops.core.tokens import api_token_create
@@ -22,6 +26,7 @@ from partnerops.crm.models import (
     Qualification,
     TimelineEntry,
 )
+from partnerops.hubs import services as hub_services
 from tests.factories import UserFactory
 from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
 
@@ -75,6 +80,22 @@ def world(db: None) -> dict[str, Any]:
         evidence="Budget set aside.",
     )
     token, _ = api_token_create(actor=owner, name="owner's token")
+    agreement = contract_services.agreement_create(
+        actor=owner,
+        engagement=engagement,
+        tier=contract_services.current_tier("education"),
+        kind="services_agreement",
+        start_on=dt.date(2026, 12, 1),
+    )
+    deliverable = contract_services.deliverable_add(
+        actor=owner, agreement=agreement, title="Hub", due_on=dt.date(2027, 1, 1)
+    )
+    hub = hub_services.hub_create(
+        actor=owner, name="matrix", community=organization, cluster="c", provider="gcp"
+    )
+    check_in = CheckIn.objects.create(
+        engagement=engagement, contact=contact, due_on=dt.date(2026, 11, 1)
+    )
     get_profile()
     attempt = dict(
         username="someone", ip_address="127.0.0.1", user_agent="test", path_info="/login/"
@@ -90,6 +111,11 @@ def world(db: None) -> dict[str, Any]:
         "contact": contact,
         "engagement": engagement,
         "token": token,
+        "agreement": agreement,
+        "deliverable": deliverable,
+        "hub": hub,
+        "check_in_token": checkins.link_for(check_in).strip("/").split("/")[-1],
+        "calendar_token": calendar.feed_for(owner).token,
         "by_model": {
             "core_user": owner,
             "auth_user": owner,  # UserAdmin names its password URL after auth
@@ -106,6 +132,26 @@ def world(db: None) -> dict[str, Any]:
             "axes_accessattempt": access_attempt,
             "axes_accesslog": access_log,
             "axes_accessfailurelog": failure_log,
+            "contracts_servicetier": agreement.tier,
+            "contracts_agreement": agreement,
+            "contracts_addendum": contract_services.addendum_add(
+                actor=owner, agreement=agreement, kind="other", title="A"
+            ),
+            "contracts_deliverable": deliverable,
+            "contracts_extension": None,
+            "contracts_formaldocumentversion": contract_services.formal_document_add(
+                actor=owner, document="sla", version="1", effective_on=dt.date(2026, 1, 1)
+            ),
+            "contracts_checkinschedule": checkins.schedule_set(
+                actor=owner,
+                engagement=engagement,
+                interval_months=3,
+                next_due_on=dt.date(2027, 1, 1),
+            ),
+            "contracts_checkin": check_in,
+            "hubs_hub": hub,
+            "core_notification": Notification.objects.create(recipient=owner, key="k", subject="s"),
+            "core_calendarfeed": calendar.feed_for(owner),
         },
     }
 
@@ -115,7 +161,17 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
     short = name.split(":")[-1]
     for param in params:
         if param == "pk":
-            if short.startswith(("contact-edit", "contact-delete")):
+            if name.startswith("hubs:"):
+                values[param] = world["hub"].pk
+            elif short == "tier-reprice":
+                values[param] = world["agreement"].tier_id
+            elif short == "deliverable-edit":
+                values[param] = world["deliverable"].pk
+            elif short in ("agreement-create", "check-in-schedule"):
+                values[param] = world["engagement"].pk
+            elif short.startswith(("agreement-", "addendum-", "deliverable-")):
+                values[param] = world["agreement"].pk
+            elif short.startswith(("contact-edit", "contact-delete")):
                 values[param] = world["contact"].pk
             elif short.startswith(("organization-", "contact-create")):
                 values[param] = world["organization"].pk
@@ -129,6 +185,16 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = world["contact"].pk
         elif param == "engagement_id":
             values[param] = world["engagement"].pk
+        elif param == "agreement_id":
+            values[param] = world["agreement"].pk
+        elif param == "hub_id":
+            values[param] = world["hub"].pk
+        elif param == "tier_id":
+            values[param] = world["agreement"].tier_id
+        elif param == "token":
+            values[param] = (
+                world["check_in_token"] if short == "check-in" else world["calendar_token"]
+            )
         elif param == "criterion":
             values[param] = "money"
         elif param == "app_label":
@@ -140,6 +206,14 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
         elif param in ("object_id", "id"):
             model = "_".join(short.split("_")[:2])
             target = world["by_model"][model]
+            if target is None:  # no such object: an extension is made by extending
+                target = Extension.objects.create(
+                    agreement=world["agreement"],
+                    days=14,
+                    previous_end_on=dt.date(2027, 11, 30),
+                    new_end_on=dt.date(2027, 12, 14),
+                )
+                world["by_model"][model] = target
             values[param] = target.pk
         else:
             raise AssertionError(f"No test value for URL parameter {param!r} of {name}")

@@ -9,38 +9,12 @@ from django.test import Client
 
 from partnerops.core.models import AuditEvent
 from partnerops.core.roles import Role
-from partnerops.core.tokens import api_token_create
 from partnerops.crm.models import Engagement
 from partnerops.crm.pipeline import Phase, Status
-from tests.factories import EngagementFactory, OrganizationFactory, UserFactory
+from tests.api.client import Api
+from tests.factories import EngagementFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Api:
-    """A client that sends a personal token, as a script would."""
-
-    def __init__(self, role: Role) -> None:
-        self.user = UserFactory(username=f"api-{role.value.lower()}", roles=[role])
-        _, self.token = api_token_create(actor=self.user, name="tests")
-        self.client = Client()
-
-    def call(self, method: str, path: str, body: Any = None) -> Any:
-        import json
-
-        data = json.dumps(body) if body is not None else ""
-        return self.client.generic(
-            method,
-            f"/api/v1{path}",
-            data=data,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {self.token}",
-        )
-
-
-@pytest.fixture
-def api() -> Api:
-    return Api(Role.PARTNERSHIPS)
 
 
 def test_create_organization_contact_and_engagement_then_move_it(api: Api) -> None:

@@ -60,3 +60,33 @@ class CapabilityAuth(HttpBearer):
 
 can_view_pipeline = CapabilityAuth(Capability.VIEW_PIPELINE)
 can_change_pipeline = CapabilityAuth(Capability.CHANGE_PIPELINE)
+can_change_price_book = CapabilityAuth(Capability.CHANGE_PRICE_BOOK)
+can_change_agreements = CapabilityAuth(Capability.CHANGE_AGREEMENTS)
+can_change_hubs = CapabilityAuth(Capability.CHANGE_HUBS)
+
+
+class AgreementMoveAuth(CapabilityAuth):
+    """Moving an agreement needs CHANGE_AGREEMENTS or SIGN_AGREEMENTS; which one the
+    target state needs is checked in the operation, once the body is read."""
+
+    def __init__(self) -> None:
+        super().__init__(Capability.CHANGE_AGREEMENTS)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = (
+            self._token_user(request)
+            if "Authorization" in request.headers
+            else self._session_user(request)
+        )
+        if user is None:
+            return None
+        if not (
+            has_capability(user, Capability.CHANGE_AGREEMENTS)
+            or has_capability(user, Capability.SIGN_AGREEMENTS)
+        ):
+            raise AuthorizationError(message="Your role does not change agreements.")
+        request.user = user
+        return user
+
+
+can_move_agreements = AgreementMoveAuth()

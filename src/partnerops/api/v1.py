@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as Reply
 
 from partnerops import __version__
+from partnerops.api import contracts as contracts_api
 from partnerops.api import problems
 from partnerops.api.auth import can_change_pipeline, can_view_pipeline
 from partnerops.api.schemas import (
@@ -286,3 +287,8 @@ api.add_router("/", meta)
 api.add_router("/organizations", organizations)
 api.add_router("/contacts", contacts)
 api.add_router("/engagements", engagements)
+api.add_router("/tiers", contracts_api.tiers)
+api.add_router("/agreements", contracts_api.agreements)
+api.add_router("/renewals", contracts_api.renewals)
+api.add_router("/formal-documents", contracts_api.documents)
+api.add_router("/hubs", contracts_api.hubs)

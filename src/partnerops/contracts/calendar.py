@@ -21,7 +21,9 @@ from partnerops.crm.models import Engagement
 
 
 def feed_for(user: Any) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+    feed, _ = CalendarFeed.objects.get_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
     return feed
 
 
@@ -35,7 +37,9 @@ def feed_rotate(*, actor: Any) -> CalendarFeed:
     return feed
 
 
-def _event(uid: str, day: dt.date, summary: str, description: str, url: str, stamp: dt.datetime) -> Event:
+def _event(
+    uid: str, day: dt.date, summary: str, description: str, url: str, stamp: dt.datetime
+) -> Event:
     event = Event()
     event.add("uid", f"{uid}@partnerops")
     event.add("dtstamp", stamp)
@@ -55,7 +59,9 @@ def build_feed(user: Any) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{get_profile().name} partnerships")
     stamp = timezone.now()
-    agreements = Agreement.objects.filter(state__in=IN_FORCE).select_related("engagement__organization", "tier")
+    agreements = Agreement.objects.filter(state__in=IN_FORCE).select_related(
+        "engagement__organization", "tier"
+    )
     for agreement in agreements:
         name = agreement.engagement.organization.name
         url = reverse("contracts:agreement-detail", args=[agreement.pk])
@@ -72,7 +78,11 @@ def build_feed(user: Any) -> bytes:
             _event(f"agreement-{agreement.pk}-renewal", deadline, f"{what}: {name}",
                    f"Ends {agreement.end_on:%Y-%m-%d}.", url, stamp)
         )  # fmt: skip
-    follow_ups = Engagement.objects.filter(follow_up_on__isnull=False).exclude(phase="closed").select_related("organization")
+    follow_ups = (
+        Engagement.objects.filter(follow_up_on__isnull=False)
+        .exclude(phase="closed")
+        .select_related("organization")
+    )
     for engagement in follow_ups:
         assert engagement.follow_up_on is not None
         calendar.add_component(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -24,12 +25,21 @@ PURPOSE = "check-in"
 
 
 @transaction.atomic
-def schedule_set(*, actor: Any, engagement: Engagement, interval_months: int, next_due_on: dt.date) -> CheckInSchedule:
+def schedule_set(
+    *, actor: Any, engagement: Engagement, interval_months: int, next_due_on: dt.date
+) -> CheckInSchedule:
     schedule, created = CheckInSchedule.objects.get_or_create(
-        engagement=engagement, defaults={"interval_months": interval_months, "next_due_on": next_due_on}
+        engagement=engagement,
+        defaults={"interval_months": interval_months, "next_due_on": next_due_on},
     )
-    before = {} if created else audit.snapshot(schedule, ("interval_months", "next_due_on", "active"))
-    schedule.interval_months, schedule.next_due_on, schedule.active = interval_months, next_due_on, True
+    before = (
+        {} if created else audit.snapshot(schedule, ("interval_months", "next_due_on", "active"))
+    )
+    schedule.interval_months, schedule.next_due_on, schedule.active = (
+        interval_months,
+        next_due_on,
+        True,
+    )
     schedule.full_clean()
     schedule.save()
     if created:
@@ -53,7 +63,9 @@ def send_due(today: dt.date) -> list[CheckIn]:
     for schedule in due:
         engagement = schedule.engagement
         contact = (
-            engagement.organization.contacts.filter(is_community_representative=True).order_by("id").first()
+            engagement.organization.contacts.filter(is_community_representative=True)
+            .order_by("id")
+            .first()
         )
         check_in, created = CheckIn.objects.get_or_create(
             engagement=engagement, due_on=schedule.next_due_on, defaults={"contact": contact}
@@ -62,13 +74,15 @@ def send_due(today: dt.date) -> list[CheckIn]:
             schedule.next_due_on = add_months(schedule.next_due_on, schedule.interval_months)
         schedule.save(update_fields=["next_due_on"])
         if created and contact is not None:
-            transaction.on_commit(lambda pk=check_in.pk: _email(pk))
+            transaction.on_commit(partial(_email, check_in.pk))
             sent.append(check_in)
     return sent
 
 
 def _email(check_in_id: int) -> None:
-    check_in = CheckIn.objects.select_related("contact", "engagement__organization").get(pk=check_in_id)
+    check_in = CheckIn.objects.select_related("contact", "engagement__organization").get(
+        pk=check_in_id
+    )
     profile = get_profile()
     assert check_in.contact is not None
     send_mail(
@@ -85,8 +99,12 @@ def _email(check_in_id: int) -> None:
 
 def open_check_in(token: str) -> CheckIn:
     """The check-in behind a link, or LinkRefused (tampered, expired, or already answered)."""
-    check_in_id = read_token(token, purpose=PURPOSE, max_age=dt.timedelta(days=settings.CHECK_IN_LINK_DAYS))
-    check_in = CheckIn.objects.select_related("engagement__organization").filter(pk=check_in_id).first()
+    check_in_id = read_token(
+        token, purpose=PURPOSE, max_age=dt.timedelta(days=settings.CHECK_IN_LINK_DAYS)
+    )
+    check_in = (
+        CheckIn.objects.select_related("engagement__organization").filter(pk=check_in_id).first()
+    )
     if check_in is None:
         raise LinkRefused("This link is not valid.")
     if check_in.answered_at is not None:

@@ -75,7 +75,9 @@ class ExtendForm(forms.Form):
 
 class ConfirmPriceForm(forms.Form):
     confirmed_on = forms.DateField(widget=DATE)
-    confirmation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Where it is: sender, date, subject.")
+    confirmation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="Where it is: sender, date, subject."
+    )
 
 
 class AddendumForm(forms.ModelForm[Addendum]):
@@ -120,4 +122,6 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
         label="How likely are you to recommend our service to a colleague? (0 = not at all, 10 = extremely)",
     )
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Anything we should know?")
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Anything we should know?"
+    )

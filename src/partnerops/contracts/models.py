@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -26,14 +27,22 @@ class ServiceTier(models.Model):
     """One version of a tier's price. A price change is a new version; agreements
     point at the version they were made at and copy its price."""
 
-    code = models.SlugField(max_length=50, help_text="Stable name across versions, e.g. 'research'.")
+    code = models.SlugField(
+        max_length=50, help_text="Stable name across versions, e.g. 'research'."
+    )
     version = models.PositiveIntegerField(default=1)
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=TierKind.choices)
     effective_from = models.DateField()
-    effective_until = models.DateField(null=True, blank=True, help_text="Last day this price applies.")
-    monthly_fee = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    annual_fee = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    effective_until = models.DateField(
+        null=True, blank=True, help_text="Last day this price applies."
+    )
+    monthly_fee = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    annual_fee = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     hourly_rate = models.DecimalField(
         max_digits=12, decimal_places=2, null=True, blank=True, help_text="For support hours."
     )
@@ -61,7 +70,9 @@ class ServiceTier(models.Model):
         return f"{self.name} v{self.version} ({self.currency} {self.monthly_fee}/month)"
 
     def applies_on(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+        return self.effective_from <= day and (
+            self.effective_until is None or day <= self.effective_until
+        )
 
 
 class AgreementKind(models.TextChoices):
@@ -106,43 +117,66 @@ class Agreement(models.Model):
     kind = models.CharField(max_length=30, choices=AgreementKind.choices)
     tier = models.ForeignKey(ServiceTier, on_delete=models.PROTECT, related_name="agreements")
     price = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(0)], help_text="Negotiated price per billing period."
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="Negotiated price per billing period.",
     )
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
-    billing_period = models.CharField(max_length=10, choices=BillingPeriod.choices, default=BillingPeriod.MONTHLY)
+    billing_period = models.CharField(
+        max_length=10, choices=BillingPeriod.choices, default=BillingPeriod.MONTHLY
+    )
     start_on = models.DateField()
     end_on = models.DateField()
-    term_months = models.PositiveSmallIntegerField(default=12, validators=[MinValueValidator(1), MaxValueValidator(120)])
+    term_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
     auto_renew = models.BooleanField(default=False)
-    notice_days = models.PositiveSmallIntegerField(default=60, help_text="Notice needed to stop an auto-renewal.")
+    notice_days = models.PositiveSmallIntegerField(
+        default=60, help_text="Notice needed to stop an auto-renewal."
+    )
     billing_contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="billed_agreements"
     )
-    state = models.CharField(max_length=20, choices=AgreementState.choices, default=AgreementState.DRAFT)
+    state = models.CharField(
+        max_length=20, choices=AgreementState.choices, default=AgreementState.DRAFT
+    )
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     executed_on = models.DateField(null=True, blank=True)
     executed_copy = models.FileField(upload_to="agreements/executed/%Y/", blank=True)
     # Invoicing evidence (seed 004): the tier agreed at a price, plus a delivery basis.
-    price_confirmed_on = models.DateField(null=True, blank=True, help_text="When the community confirmed tier and price.")
-    price_confirmation = models.TextField(blank=True, help_text="Where the confirmation is, e.g. the email's subject and date.")
-    delivery_basis = models.CharField(max_length=30, choices=DeliveryBasis.choices, default=DeliveryBasis.MONTHLY_CONFIRMATION)
-    formal_documents = models.ManyToManyField("FormalDocumentVersion", blank=True, related_name="agreements")
+    price_confirmed_on = models.DateField(
+        null=True, blank=True, help_text="When the community confirmed tier and price."
+    )
+    price_confirmation = models.TextField(
+        blank=True, help_text="Where the confirmation is, e.g. the email's subject and date."
+    )
+    delivery_basis = models.CharField(
+        max_length=30, choices=DeliveryBasis.choices, default=DeliveryBasis.MONTHLY_CONFIRMATION
+    )
+    formal_documents: models.ManyToManyField[FormalDocumentVersion, Any] = models.ManyToManyField(
+        "FormalDocumentVersion", blank=True, related_name="agreements"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-start_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_on__gte=models.F("start_on")), name="agreement_ends_after_start"),
             models.CheckConstraint(
-                condition=~models.Q(state="ended") | ~models.Q(end_reason=""), name="agreement_ended_has_reason"
+                condition=models.Q(end_on__gte=models.F("start_on")),
+                name="agreement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="ended") | ~models.Q(end_reason=""),
+                name="agreement_ended_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["state", "end_on"])]
 
     def __str__(self) -> str:
-        return f"{self.engagement.organization.name}: {self.tier.name} {self.start_on:%Y-%m-%d}–{self.end_on:%Y-%m-%d}"
+        return f"{self.engagement.organization.name}: {self.tier.name} {self.start_on:%Y-%m-%d} to {self.end_on:%Y-%m-%d}"
 
     def missing_invoicing_evidence(self) -> list[str]:
         """What seed 004 needs before invoicing that this agreement lacks, in plain words."""
@@ -152,7 +186,9 @@ class Agreement(models.Model):
         if self.delivery_basis == DeliveryBasis.CONTRACT and (
             self.kind == AgreementKind.EMAIL_CONFIRMATION or self.executed_on is None
         ):
-            missing.append("delivery is to be covered by a contract, but no executed contract is recorded")
+            missing.append(
+                "delivery is to be covered by a contract, but no executed contract is recorded"
+            )
         return missing
 
 
@@ -189,7 +225,9 @@ class Deliverable(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="deliverables")
     title = models.CharField(max_length=200)
     due_on = models.DateField()
-    status = models.CharField(max_length=20, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED)
+    status = models.CharField(
+        max_length=20, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED
+    )
     delivered_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -208,7 +246,9 @@ class Extension(models.Model):
     previous_end_on = models.DateField()
     new_end_on = models.DateField()
     reason = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -242,7 +282,9 @@ class FormalDocumentVersion(models.Model):
     class Meta:
         ordering = ["document", "-effective_on"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "version"], name="formal_document_version_unique")
+            models.UniqueConstraint(
+                fields=["document", "version"], name="formal_document_version_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -252,8 +294,12 @@ class FormalDocumentVersion(models.Model):
 class CheckInSchedule(models.Model):
     """When a partner is next asked how satisfied they are (quarterly by default)."""
 
-    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="check_in_schedule")
-    interval_months = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(24)])
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="check_in_schedule"
+    )
+    interval_months = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
     next_due_on = models.DateField()
     active = models.BooleanField(default=True)
 
@@ -265,18 +311,26 @@ class CheckIn(models.Model):
     """One satisfaction survey sent to a community representative; answered once."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="check_ins")
-    contact = models.ForeignKey(Contact, null=True, on_delete=models.SET_NULL, related_name="check_ins")
+    contact = models.ForeignKey(
+        Contact, null=True, on_delete=models.SET_NULL, related_name="check_ins"
+    )
     due_on = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
-    score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
     comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-due_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["engagement", "due_on"], name="check_in_once_per_due_date"),
-            models.CheckConstraint(condition=models.Q(score__lte=10), name="check_in_score_0_to_10"),
+            models.UniqueConstraint(
+                fields=["engagement", "due_on"], name="check_in_once_per_due_date"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=10), name="check_in_score_0_to_10"
+            ),
         ]
 
     def __str__(self) -> str:

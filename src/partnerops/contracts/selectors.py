@@ -38,9 +38,15 @@ def renewal_views(today: dt.date) -> dict[str, QuerySet[Agreement]]:
     in_force = base.filter(state__in=IN_FORCE)
     unrenewed = Q(renewed_by__isnull=True)
     return {
-        "needs_renewal": in_force.filter(end_on__gte=today, end_on__lte=window_end).order_by("end_on"),
-        "lapsed": in_force.filter(unrenewed, end_on__lt=today, end_on__gte=decommission_before).order_by("end_on"),
-        "ready_for_decommissioning": in_force.filter(unrenewed, end_on__lt=decommission_before).order_by("end_on"),
+        "needs_renewal": in_force.filter(end_on__gte=today, end_on__lte=window_end).order_by(
+            "end_on"
+        ),
+        "lapsed": in_force.filter(
+            unrenewed, end_on__lt=today, end_on__gte=decommission_before
+        ).order_by("end_on"),
+        "ready_for_decommissioning": in_force.filter(
+            unrenewed, end_on__lt=decommission_before
+        ).order_by("end_on"),
         "active": in_force.filter(end_on__gt=window_end).order_by("end_on"),
         "ended_or_renewed": base.filter(state=AgreementState.ENDED).order_by("-ended_on"),
     }
@@ -49,7 +55,9 @@ def renewal_views(today: dt.date) -> dict[str, QuerySet[Agreement]]:
 def current_formal_documents(today: dt.date) -> dict[str, FormalDocumentVersion]:
     """The version of each document in effect today (the latest effective on or before it)."""
     current: dict[str, FormalDocumentVersion] = {}
-    for version in FormalDocumentVersion.objects.filter(effective_on__lte=today).order_by("document", "-effective_on"):
+    for version in FormalDocumentVersion.objects.filter(effective_on__lte=today).order_by(
+        "document", "-effective_on"
+    ):
         current.setdefault(version.document, version)
     return current
 
@@ -74,7 +82,9 @@ def agreements_missing_current_documents(today: dt.date) -> list[MissingDocument
         included = {version.pk for version in agreement.formal_documents.all()}
         missing = [version for kind, version in current.items() if version.pk not in included]
         if missing:
-            missing.sort(key=lambda version: list(FormalDocumentKind.values).index(version.document))
+            missing.sort(
+                key=lambda version: list(FormalDocumentKind.values).index(version.document)
+            )
             report.append(MissingDocuments(agreement, missing))
     return report
 
@@ -86,7 +96,8 @@ def invoiceable_agreements(on: dt.date) -> QuerySet[Agreement]:
     )
     monthly = Q(delivery_basis=DeliveryBasis.MONTHLY_CONFIRMATION)
     return Agreement.objects.filter(
-        Q(state__in=IN_FORCE) | Q(state=AgreementState.ENDED, end_reason__in=[EndReason.RENEWED, EndReason.EXPIRED]),
+        Q(state__in=IN_FORCE)
+        | Q(state=AgreementState.ENDED, end_reason__in=[EndReason.RENEWED, EndReason.EXPIRED]),
         start_on__lte=on,
         end_on__gte=on,
         price_confirmed_on__isnull=False,

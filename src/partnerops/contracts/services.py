@@ -74,7 +74,9 @@ def current_tier(code: str, on: dt.date | None = None) -> ServiceTier:
 @transaction.atomic
 def tier_create(*, actor: Any, code: str, effective_from: dt.date, **values: Any) -> ServiceTier:
     if ServiceTier.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"Tier {code!r} exists; change its price with a new version."})
+        raise ValidationError(
+            {"code": f"Tier {code!r} exists; change its price with a new version."}
+        )
     unknown = set(values) - set(TIER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown tier fields: {', '.join(sorted(unknown))}")
@@ -99,11 +101,15 @@ def tier_reprice(
 
     Agreements keep the version (and price) they were made at.
     """
-    latest = ServiceTier.objects.select_for_update().filter(code=tier.code).order_by("-version").first()
+    latest = (
+        ServiceTier.objects.select_for_update().filter(code=tier.code).order_by("-version").first()
+    )
     assert latest is not None
     if effective_from <= latest.effective_from:
         raise ValidationError(
-            {"effective_from": f"A new price must start after {latest.effective_from:%Y-%m-%d}, when v{latest.version} started."}
+            {
+                "effective_from": f"A new price must start after {latest.effective_from:%Y-%m-%d}, when v{latest.version} started."
+            }
         )
     before = audit.snapshot(latest, ("effective_until",))
     latest.effective_until = effective_from - dt.timedelta(days=1)
@@ -174,14 +180,27 @@ def agreement_create(
 
 def _validate_terms(agreement: Agreement) -> None:
     agreement.full_clean(exclude=["executed_copy"])
-    if agreement.billing_contact and agreement.billing_contact.organization_id != agreement.engagement.organization_id:
-        raise ValidationError({"billing_contact": "The billing contact must belong to the partner organization."})
-    if not agreement.tier.applies_on(agreement.start_on) and agreement.pk is None:
-        # Allowed (a grandfathered price), but only for a renewal of the same tier code.
-        if not (agreement.renews and agreement.renews.tier.code == agreement.tier.code):
-            raise ValidationError(
-                {"tier": f"{agreement.tier} does not apply on {agreement.start_on:%Y-%m-%d}; choose the current version."}
-            )
+    if (
+        agreement.billing_contact
+        and agreement.billing_contact.organization_id != agreement.engagement.organization_id
+    ):
+        raise ValidationError(
+            {"billing_contact": "The billing contact must belong to the partner organization."}
+        )
+    # An old price (grandfathered) is allowed only for a renewal of the same tier code.
+    grandfathered = (
+        agreement.renews is not None and agreement.renews.tier.code == agreement.tier.code
+    )
+    if (
+        agreement.pk is None
+        and not agreement.tier.applies_on(agreement.start_on)
+        and not grandfathered
+    ):
+        raise ValidationError(
+            {
+                "tier": f"{agreement.tier} does not apply on {agreement.start_on:%Y-%m-%d}; choose the current version."
+            }
+        )
 
 
 @transaction.atomic
@@ -203,7 +222,9 @@ def agreement_update(*, actor: Any, agreement: Agreement, **values: Any) -> Agre
 
 
 @transaction.atomic
-def agreement_confirm_price(*, actor: Any, agreement: Agreement, confirmed_on: dt.date, confirmation: str) -> Agreement:
+def agreement_confirm_price(
+    *, actor: Any, agreement: Agreement, confirmed_on: dt.date, confirmation: str
+) -> Agreement:
     """Record the community's confirmation of the tier at its price (invoicing evidence)."""
     before = audit.stored_snapshot(agreement, ("price_confirmed_on", "price_confirmation"))
     agreement.price_confirmed_on = confirmed_on
@@ -224,30 +245,46 @@ def agreement_transition(
     executed_copy: UploadedFile | None = None,
 ) -> Agreement:
     """Move an agreement along the table; executing makes the engagement a Partner."""
-    locked = Agreement.objects.select_for_update().select_related("engagement__organization").get(pk=agreement.pk)
+    locked = (
+        Agreement.objects.select_for_update()
+        .select_related("engagement__organization")
+        .get(pk=agreement.pk)
+    )
     check_agreement_move(kind=locked.kind, current=locked.state, requested=str(state))
     day = on or timezone.localdate()
-    before = audit.snapshot(locked, ("state", "executed_on", "ended_on", "end_reason", "executed_copy"))
+    before = audit.snapshot(
+        locked, ("state", "executed_on", "ended_on", "end_reason", "executed_copy")
+    )
     if state == AgreementState.EXECUTED:
         _execute(actor=actor, agreement=locked, day=day, executed_copy=executed_copy)
     elif state == AgreementState.ACTIVE:
         if locked.start_on > day:
-            raise DomainError(f"The agreement starts on {locked.start_on:%Y-%m-%d}; it becomes active then.")
+            raise DomainError(
+                f"The agreement starts on {locked.start_on:%Y-%m-%d}; it becomes active then."
+            )
     elif state == AgreementState.ENDED:
         if end_reason not in EndReason.values:
-            raise ValidationError({"end_reason": f"Say why it ends: {', '.join(EndReason.labels)}."})
+            raise ValidationError(
+                {"end_reason": f"Say why it ends: {', '.join(EndReason.labels)}."}
+            )
         locked.end_reason, locked.ended_on = end_reason, day
     locked.state = AgreementState(state)
     locked.save()
     audit.record_update(actor=actor, instance=locked, before=before, action="transition")
     if state == AgreementState.ACTIVE and locked.renews_id:
         # The renewed agreement stays in force until its renewal takes over.
-        _end_renewed(actor=actor, renewed_id=locked.renews_id, ended_on=locked.start_on - dt.timedelta(days=1))
+        _end_renewed(
+            actor=actor,
+            renewed_id=locked.renews_id,
+            ended_on=locked.start_on - dt.timedelta(days=1),
+        )
     agreement.refresh_from_db()
     return agreement
 
 
-def _execute(*, actor: Any, agreement: Agreement, day: dt.date, executed_copy: UploadedFile | None) -> None:
+def _execute(
+    *, actor: Any, agreement: Agreement, day: dt.date, executed_copy: UploadedFile | None
+) -> None:
     engagement = agreement.engagement
     if engagement.phase not in (Phase.PROSPECT, Phase.PARTNER):
         raise DomainError(
@@ -255,7 +292,9 @@ def _execute(*, actor: Any, agreement: Agreement, day: dt.date, executed_copy: U
             "with a Prospect (after the verbal close)."
         )
     if executed_copy is not None:
-        agreement.executed_copy.save(executed_copy.name or "executed.pdf", executed_copy, save=False)
+        agreement.executed_copy.save(
+            executed_copy.name or "executed.pdf", executed_copy, save=False
+        )
     elif agreement.kind != AgreementKind.EMAIL_CONFIRMATION and not agreement.executed_copy:
         raise ValidationError({"executed_copy": "Upload the executed copy signed by all parties."})
     agreement.executed_on = day
@@ -280,13 +319,17 @@ def _end_renewed(*, actor: Any, renewed_id: int, ended_on: dt.date) -> None:
 
 
 @transaction.atomic
-def agreement_extend(*, actor: Any, agreement: Agreement, steps: int = 1, reason: str = "") -> Extension:
+def agreement_extend(
+    *, actor: Any, agreement: Agreement, steps: int = 1, reason: str = ""
+) -> Extension:
     """Move the end date on by ``steps`` extension steps (2 weeks each by default)."""
     if steps < 1:
         raise ValidationError({"steps": "Extend by at least one step."})
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.state not in (AgreementState.EXECUTED, AgreementState.ACTIVE):
-        raise DomainError(f"Only an executed or active agreement is extended; this one is {locked.get_state_display()}.")
+        raise DomainError(
+            f"Only an executed or active agreement is extended; this one is {locked.get_state_display()}."
+        )
     days = steps * settings.EXTENSION_STEP_DAYS
     extension = Extension.objects.create(
         agreement=locked, steps=steps, days=days, previous_end_on=locked.end_on,
@@ -296,13 +339,21 @@ def agreement_extend(*, actor: Any, agreement: Agreement, steps: int = 1, reason
     before = audit.snapshot(locked, ("end_on",))
     locked.end_on = extension.new_end_on
     locked.save(update_fields=["end_on", "updated_at"])
-    audit.record_update(actor=actor, instance=locked, before=before, action="extend", message=str(extension))
+    audit.record_update(
+        actor=actor, instance=locked, before=before, action="extend", message=str(extension)
+    )
     agreement.end_on = locked.end_on
     return extension
 
 
 @transaction.atomic
-def agreement_renew(*, actor: Any, agreement: Agreement, tier: ServiceTier | None = None, price: Decimal | None = None) -> Agreement:
+def agreement_renew(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    tier: ServiceTier | None = None,
+    price: Decimal | None = None,
+) -> Agreement:
     """A draft renewal starting the day after the end, at the current price of the same tier."""
     if hasattr(agreement, "renewed_by"):
         raise DomainError(f"This agreement already has a renewal (#{agreement.renewed_by.pk}).")
@@ -325,7 +376,9 @@ def agreement_auto_renew(*, actor: Any, agreement: Agreement) -> Agreement:
     renewal.price_confirmed_on = agreement.price_confirmed_on
     renewal.price_confirmation = f"Auto-renewal of agreement #{agreement.pk}."
     renewal.save()
-    audit.record(actor=actor, instance=renewal, action="auto-renewed", message=f"renews #{agreement.pk}")
+    audit.record(
+        actor=actor, instance=renewal, action="auto-renewed", message=f"renews #{agreement.pk}"
+    )
     _end_renewed(actor=actor, renewed_id=agreement.pk, ended_on=agreement.end_on)
     return renewal
 
@@ -334,7 +387,9 @@ def agreement_auto_renew(*, actor: Any, agreement: Agreement) -> Agreement:
 
 
 @transaction.atomic
-def addendum_add(*, actor: Any, agreement: Agreement, kind: str, title: str, text: str = "") -> Addendum:
+def addendum_add(
+    *, actor: Any, agreement: Agreement, kind: str, title: str, text: str = ""
+) -> Addendum:
     addendum = Addendum(agreement=agreement, kind=kind, title=title.strip(), text=text)
     addendum.full_clean()
     addendum.save()
@@ -343,7 +398,9 @@ def addendum_add(*, actor: Any, agreement: Agreement, kind: str, title: str, tex
 
 
 @transaction.atomic
-def deliverable_add(*, actor: Any, agreement: Agreement, title: str, due_on: dt.date) -> Deliverable:
+def deliverable_add(
+    *, actor: Any, agreement: Agreement, title: str, due_on: dt.date
+) -> Deliverable:
     deliverable = Deliverable(agreement=agreement, title=title.strip(), due_on=due_on)
     deliverable.full_clean()
     deliverable.save()
@@ -352,7 +409,9 @@ def deliverable_add(*, actor: Any, agreement: Agreement, title: str, due_on: dt.
 
 
 @transaction.atomic
-def deliverable_update(*, actor: Any, deliverable: Deliverable, status: str, delivered_on: dt.date | None = None) -> Deliverable:
+def deliverable_update(
+    *, actor: Any, deliverable: Deliverable, status: str, delivered_on: dt.date | None = None
+) -> Deliverable:
     before = audit.stored_snapshot(deliverable, ("status", "delivered_on"))
     deliverable.status = status
     deliverable.delivered_on = delivered_on
@@ -364,9 +423,17 @@ def deliverable_update(*, actor: Any, deliverable: Deliverable, status: str, del
 
 @transaction.atomic
 def formal_document_add(
-    *, actor: Any, document: str, version: str, effective_on: dt.date, file: UploadedFile | None = None, notes: str = ""
+    *,
+    actor: Any,
+    document: str,
+    version: str,
+    effective_on: dt.date,
+    file: UploadedFile | None = None,
+    notes: str = "",
 ) -> FormalDocumentVersion:
-    record = FormalDocumentVersion(document=document, version=version.strip(), effective_on=effective_on, notes=notes)
+    record = FormalDocumentVersion(
+        document=document, version=version.strip(), effective_on=effective_on, notes=notes
+    )
     if file is not None:
         record.file.save(file.name or f"{document}-{version}", file, save=False)
     record.full_clean()

@@ -26,7 +26,9 @@ def check_agreement_move(*, kind: str, current: str, requested: str) -> None:
         raise TransitionNotAllowed(f"{prefix}: it is already {S(current).label}.")
     allowed = AGREEMENT_MOVES[S(current)]
     if requested not in allowed:
-        names = ", ".join(S(state).label for state in S if state in allowed) or "nothing (it has ended)"
+        names = (
+            ", ".join(S(state).label for state in S if state in allowed) or "nothing (it has ended)"
+        )
         raise TransitionNotAllowed(f"{prefix}: from {S(current).label} it can move to {names}.")
     if current == S.DRAFT and requested == S.EXECUTED and kind != AgreementKind.EMAIL_CONFIRMATION:
         raise TransitionNotAllowed(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerops.contracts import checkins, services
 from partnerops.contracts.models import Agreement, AgreementState
@@ -45,15 +46,26 @@ class TickReport:
 def run(today: dt.date) -> TickReport:
     report = TickReport(today=today)
     # Each step commits on its own: a failure in a later step keeps what earlier ones did.
-    for step in (_activate, _auto_renew, _start_service, _stop_service, _remind_renewals, _check_ins):
+    for step in (
+        _activate,
+        _auto_renew,
+        _start_service,
+        _stop_service,
+        _remind_renewals,
+        _check_ins,
+    ):
         with transaction.atomic():
             step(today, report)
     return report
 
 
 def _activate(today: dt.date, report: TickReport) -> None:
-    for agreement in Agreement.objects.filter(state=AgreementState.EXECUTED, start_on__lte=today).order_by("id"):
-        services.agreement_transition(actor=None, agreement=agreement, state=AgreementState.ACTIVE, on=today)
+    for agreement in Agreement.objects.filter(
+        state=AgreementState.EXECUTED, start_on__lte=today
+    ).order_by("id"):
+        services.agreement_transition(
+            actor=None, agreement=agreement, state=AgreementState.ACTIVE, on=today
+        )
         report.activated.append(f"#{agreement.pk}")
 
 
@@ -82,9 +94,30 @@ def _start_service(today: dt.date, report: TickReport) -> None:
     for engagement in engagements:
         engagement_move(
             actor=None, engagement=engagement, phase=Phase.PARTNER, status=Status.ACTIVE_SERVICE,
+            occurred_at=_service_started_at(engagement, today),
             note="Service start date reached (partnerops tick).",
         )  # fmt: skip
         report.active_service.append(engagement.organization.name)
+
+
+def _service_started_at(engagement: Engagement, today: dt.date) -> dt.datetime:
+    """The milestone's date: the earliest start date (a tick that catches up dates it
+    then), never before the previous milestone nor after now."""
+    start = (
+        Hub.objects.filter(community=engagement.organization_id, service_start_on__lte=today)
+        .exclude(state=HubState.DECOMMISSIONED)
+        .order_by("service_start_on")
+        .values_list("service_start_on", flat=True)
+        .first()
+    )
+    assert start is not None
+    moment = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    previous = (
+        engagement.milestones.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    )
+    if previous is not None:
+        moment = max(moment, previous)
+    return min(moment, timezone.now())
 
 
 def _stop_service(today: dt.date, report: TickReport) -> None:

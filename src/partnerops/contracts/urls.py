@@ -12,12 +12,20 @@ urlpatterns = [
     path("engagements/<int:pk>/check-ins/", views.check_in_schedule, name="check-in-schedule"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
-    path("agreements/<int:pk>/transition/", views.agreement_transition, name="agreement-transition"),
+    path(
+        "agreements/<int:pk>/transition/", views.agreement_transition, name="agreement-transition"
+    ),
     path("agreements/<int:pk>/extend/", views.agreement_extend, name="agreement-extend"),
     path("agreements/<int:pk>/renew/", views.agreement_renew, name="agreement-renew"),
-    path("agreements/<int:pk>/confirm-price/", views.agreement_confirm_price, name="agreement-confirm-price"),
+    path(
+        "agreements/<int:pk>/confirm-price/",
+        views.agreement_confirm_price,
+        name="agreement-confirm-price",
+    ),
     path("agreements/<int:pk>/addenda/new/", views.addendum_create, name="addendum-create"),
-    path("agreements/<int:pk>/deliverables/new/", views.deliverable_create, name="deliverable-create"),
+    path(
+        "agreements/<int:pk>/deliverables/new/", views.deliverable_create, name="deliverable-create"
+    ),
     path("agreements/<int:pk>/documents/", views.agreement_documents, name="agreement-documents"),
     path("deliverables/<int:pk>/edit/", views.deliverable_edit, name="deliverable-edit"),
     path("renewals/", views.renewals, name="renewals"),

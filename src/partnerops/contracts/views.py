@@ -47,8 +47,12 @@ SIGNATURE_STATES = (AgreementState.OUT_FOR_SIGNATURE, AgreementState.EXECUTED)
 Errors = (ValidationError, DomainError)
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool = False) -> HttpResponse:
-    return render(request, "contracts/form.html", {"form": form, "title": title, "multipart": multipart})
+def _form_page(
+    request: HttpRequest, form: Any, title: str, *, multipart: bool = False
+) -> HttpResponse:
+    return render(
+        request, "contracts/form.html", {"form": form, "title": title, "multipart": multipart}
+    )
 
 
 # Price book --------------------------------------------------------------------------
@@ -57,7 +61,10 @@ def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool =
 @requires(VIEW)
 def tier_list(request: HttpRequest) -> HttpResponse:
     tiers = ServiceTier.objects.order_by("code", "-version")
-    context = {"tiers": tiers, "can_change": has_capability(request.user, Capability.CHANGE_PRICE_BOOK)}
+    context = {
+        "tiers": tiers,
+        "can_change": has_capability(request.user, Capability.CHANGE_PRICE_BOOK),
+    }
     return render(request, "contracts/tier_list.html", context)
 
 
@@ -67,7 +74,12 @@ def tier_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.tier_create(actor=request.user, code=data.pop("code"), effective_from=data.pop("effective_from"), **data)
+            services.tier_create(
+                actor=request.user,
+                code=data.pop("code"),
+                effective_from=data.pop("effective_from"),
+                **data,
+            )
         except Errors as error:
             add_service_errors(form, error)
         else:
@@ -79,7 +91,10 @@ def tier_create(request: HttpRequest) -> HttpResponse:
 @requires(Capability.CHANGE_PRICE_BOOK)
 def tier_reprice(request: HttpRequest, pk: int) -> HttpResponse:
     tier = get_object_or_404(ServiceTier, pk=pk)
-    form = RepriceForm(request.POST or None, initial={"monthly_fee": tier.monthly_fee, "annual_fee": tier.annual_fee})
+    form = RepriceForm(
+        request.POST or None,
+        initial={"monthly_fee": tier.monthly_fee, "annual_fee": tier.annual_fee},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             new = services.tier_reprice(actor=request.user, tier=tier, **form.cleaned_data)
@@ -97,7 +112,9 @@ def tier_reprice(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(VIEW)
 def agreement_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
-    agreements = Agreement.objects.select_related("engagement__organization", "tier").order_by("end_on")
+    agreements = Agreement.objects.select_related("engagement__organization", "tier").order_by(
+        "end_on"
+    )
     if state in AgreementState.values:
         agreements = agreements.filter(state=state)
     context = {"agreements": agreements, "state": state, "states": AgreementState.choices}
@@ -107,7 +124,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @requires(CHANGE)
 def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement.objects.select_related("organization"), pk=pk)
-    form = AgreementForm(request.POST or None, engagement=engagement, initial={"start_on": timezone.localdate()})
+    form = AgreementForm(
+        request.POST or None, engagement=engagement, initial={"start_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if value is not None}
         try:
@@ -123,7 +142,10 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(VIEW)
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(
-        Agreement.objects.select_related("engagement__organization", "tier", "billing_contact", "renews"), pk=pk
+        Agreement.objects.select_related(
+            "engagement__organization", "tier", "billing_contact", "renews"
+        ),
+        pk=pk,
     )
     can_change, can_sign = has_capability(request.user, CHANGE), has_capability(request.user, SIGN)
     moves = [
@@ -151,7 +173,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(CHANGE)
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_object_or_404(Agreement.objects.select_related("engagement__organization"), pk=pk)
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("engagement__organization"), pk=pk
+    )
     form = AgreementForm(request.POST or None, instance=agreement, engagement=agreement.engagement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,7 +225,9 @@ def agreement_extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
-            extension = services.agreement_extend(actor=request.user, agreement=agreement, **form.cleaned_data)
+            extension = services.agreement_extend(
+                actor=request.user, agreement=agreement, **form.cleaned_data
+            )
         except Errors as error:
             messages.error(request, _message(error))
         else:
@@ -229,7 +255,9 @@ def agreement_confirm_price(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
     form = ConfirmPriceForm(request.POST or None, initial={"confirmed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        services.agreement_confirm_price(actor=request.user, agreement=agreement, **form.cleaned_data)
+        services.agreement_confirm_price(
+            actor=request.user, agreement=agreement, **form.cleaned_data
+        )
         messages.success(request, "Confirmation of tier and price recorded.")
         return redirect("contracts:agreement-detail", pk=pk)
     return _form_page(request, form, "Record the confirmation of tier and price")
@@ -251,7 +279,10 @@ def deliverable_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeliverableForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         deliverable = services.deliverable_add(
-            actor=request.user, agreement=agreement, title=form.cleaned_data["title"], due_on=form.cleaned_data["due_on"]
+            actor=request.user,
+            agreement=agreement,
+            title=form.cleaned_data["title"],
+            due_on=form.cleaned_data["due_on"],
         )
         services.deliverable_update(
             actor=request.user, deliverable=deliverable, status=form.cleaned_data["status"],
@@ -281,11 +312,15 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(CHANGE)
 def agreement_documents(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
-    form = AgreementDocumentsForm(request.POST or None, initial={"versions": agreement.formal_documents.all()})
+    form = AgreementDocumentsForm(
+        request.POST or None, initial={"versions": agreement.formal_documents.all()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_set_formal_documents(
-                actor=request.user, agreement=agreement, versions=list(form.cleaned_data["versions"])
+                actor=request.user,
+                agreement=agreement,
+                versions=list(form.cleaned_data["versions"]),
             )
         except Errors as error:
             add_service_errors(form, error)
@@ -339,7 +374,11 @@ def formal_document_create(request: HttpRequest) -> HttpResponse:
 def check_in_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement.objects.select_related("organization"), pk=pk)
     current = getattr(engagement, "check_in_schedule", None)
-    initial = {"interval_months": current.interval_months, "next_due_on": current.next_due_on} if current else {}
+    initial = (
+        {"interval_months": current.interval_months, "next_due_on": current.next_due_on}
+        if current
+        else {}
+    )
     form = CheckInScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         checkins.schedule_set(actor=request.user, engagement=engagement, **form.cleaned_data)
@@ -354,13 +393,17 @@ def check_in_survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
         check_in: CheckIn = checkins.open_check_in(token)
     except LinkRefused as refused:
-        return render(request, "contracts/check_in_refused.html", {"reason": str(refused)}, status=410)
+        return render(
+            request, "contracts/check_in_refused.html", {"reason": str(refused)}, status=410
+        )
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             checkins.answer(token=token, **form.cleaned_data)
         except LinkRefused as refused:
-            return render(request, "contracts/check_in_refused.html", {"reason": str(refused)}, status=410)
+            return render(
+                request, "contracts/check_in_refused.html", {"reason": str(refused)}, status=410
+            )
         return render(request, "contracts/check_in_thanks.html")
     return render(request, "contracts/check_in.html", {"form": form, "check_in": check_in})
 
@@ -386,10 +429,16 @@ def calendar_rotate(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The secret feed a calendar client subscribes to; it acts with its owner's role."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
     if feed is None or not has_capability(feed.user, VIEW):
         raise Http404("No calendar at this address.")
-    response = HttpResponse(calendar.build_feed(feed.user), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        calendar.build_feed(feed.user), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="partnerops.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -12,7 +12,14 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from partnerops.core import audit
-from partnerops.core.models import ApiToken, AuditEvent, OrganisationProfile, User
+from partnerops.core.models import (
+    ApiToken,
+    AuditEvent,
+    CalendarFeed,
+    Notification,
+    OrganisationProfile,
+    User,
+)
 from partnerops.core.roles import Capability, has_capability
 
 
@@ -125,3 +132,14 @@ class OrganisationProfileAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "subject", "emailed_at")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    list_display = ("user", "rotated_at")
+    exclude = ("token",)

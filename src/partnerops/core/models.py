@@ -108,8 +108,12 @@ class OrganisationProfile(models.Model):
 class Notification(models.Model):
     """A message for a team member (renewal reminders and the like), created once per key."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=200, unique=True, help_text="What makes it unique, so it is sent once.")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(
+        max_length=200, unique=True, help_text="What makes it unique, so it is sent once."
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=500, blank=True)
@@ -127,7 +131,9 @@ class Notification(models.Model):
 class CalendarFeed(models.Model):
     """A person's secret iCalendar address; rotating it replaces the token."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
     token = models.CharField(max_length=64, unique=True)
     rotated_at = models.DateTimeField(default=timezone.now)
 

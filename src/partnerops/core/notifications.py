@@ -19,7 +19,9 @@ from partnerops.core.models import Notification
 logger = logging.getLogger(__name__)
 
 
-def notify_once(*, recipient: Any, key: str, subject: str, body: str, link: str = "") -> Notification | None:
+def notify_once(
+    *, recipient: Any, key: str, subject: str, body: str, link: str = ""
+) -> Notification | None:
     """Create the notification unless one with ``key`` exists; email it after commit."""
     if recipient is None:
         return None

@@ -12,7 +12,9 @@ from partnerops.hubs.models import Hub
 class HubForm(forms.ModelForm[Hub]):
     url = forms.URLField(required=False, assume_scheme="https")
     cloud_accounts = forms.CharField(
-        required=False, help_text="One account, project or subscription id per line.", widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        help_text="One account, project or subscription id per line.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     cost_labels = forms.CharField(
         required=False,
@@ -20,7 +22,9 @@ class HubForm(forms.ModelForm[Hub]):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     engineering_issues = forms.CharField(
-        required=False, help_text="Links to the engineering issues, one per line.", widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        help_text="Links to the engineering issues, one per line.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     class Meta:
@@ -35,10 +39,14 @@ class HubForm(forms.ModelForm[Hub]):
         super().__init__(*args, **kwargs)
         agreement_field = self.fields["agreement"]
         assert isinstance(agreement_field, forms.ModelChoiceField)
-        agreement_field.queryset = Agreement.objects.select_related("engagement__organization", "tier")
+        agreement_field.queryset = Agreement.objects.select_related(
+            "engagement__organization", "tier"
+        )
         if self.instance.pk:
             self.initial["cloud_accounts"] = "\n".join(self.instance.cloud_accounts)
-            self.initial["cost_labels"] = "\n".join(f"{k}={v}" for k, v in self.instance.cost_labels.items())
+            self.initial["cost_labels"] = "\n".join(
+                f"{k}={v}" for k, v in self.instance.cost_labels.items()
+            )
             self.initial["engineering_issues"] = "\n".join(self.instance.engineering_issues)
 
     @staticmethod
@@ -63,5 +71,3 @@ class HubForm(forms.ModelForm[Hub]):
     def _post_clean(self) -> None:
         # The service validates the hub as a whole.
         pass
-
-

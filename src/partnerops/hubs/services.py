@@ -35,14 +35,20 @@ def _validate(hub: Hub) -> None:
     hub.full_clean()
     if hub.agreement and hub.agreement.engagement.organization_id != hub.community_id:
         raise ValidationError({"agreement": "The agreement must be with the hub's community."})
-    if not isinstance(hub.cloud_accounts, list) or not all(isinstance(a, str) and a for a in hub.cloud_accounts):
+    if not isinstance(hub.cloud_accounts, list) or not all(
+        isinstance(a, str) and a for a in hub.cloud_accounts
+    ):
         raise ValidationError({"cloud_accounts": "A list of account, project or subscription ids."})
     if not isinstance(hub.cost_labels, dict) or not all(
         isinstance(k, str) and k and isinstance(v, str) for k, v in hub.cost_labels.items()
     ):
-        raise ValidationError({"cost_labels": 'A mapping of label to value, e.g. {"k8s-namespace": "ocean"}.'})
+        raise ValidationError(
+            {"cost_labels": 'A mapping of label to value, e.g. {"k8s-namespace": "ocean"}.'}
+        )
     if hub.tenancy == "dedicated" and not hub.cloud_accounts:
-        raise ValidationError({"cloud_accounts": "A dedicated hub names the cloud account or project it owns."})
+        raise ValidationError(
+            {"cloud_accounts": "A dedicated hub names the cloud account or project it owns."}
+        )
 
 
 @transaction.atomic
@@ -71,7 +77,9 @@ def hub_update(*, actor: Any, hub: Hub, **values: Any) -> Hub:
 
 
 @transaction.atomic
-def hub_transition(*, actor: Any, hub: Hub, state: HubState | str, on: dt.date | None = None) -> Hub:
+def hub_transition(
+    *, actor: Any, hub: Hub, state: HubState | str, on: dt.date | None = None
+) -> Hub:
     locked = Hub.objects.select_for_update().get(pk=hub.pk)
     current, requested = HubState(locked.state), HubState(state)
     if requested not in HUB_MOVES[current]:

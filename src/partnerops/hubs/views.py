@@ -50,7 +50,13 @@ def hub_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(CHANGE)
 def hub_create(request: HttpRequest) -> HttpResponse:
-    form = HubForm(request.POST or None, initial={"community": request.GET.get("community"), "agreement": request.GET.get("agreement")})
+    form = HubForm(
+        request.POST or None,
+        initial={
+            "community": request.GET.get("community"),
+            "agreement": request.GET.get("agreement"),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             hub = services.hub_create(actor=request.user, **form.cleaned_data)

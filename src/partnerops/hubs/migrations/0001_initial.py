@@ -7,42 +7,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contracts', '0001_initial'),
-        ('crm', '0001_initial'),
+        ("contracts", "0001_initial"),
+        ("crm", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Hub',
+            name="Hub",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="The hub's name, usually its Kubernetes namespace.", max_length=63, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 'Lower-case letters, digits and hyphens, as in a Kubernetes namespace.')])),
-                ('url', models.URLField(blank=True)),
-                ('cluster', models.CharField(help_text='Cluster name, e.g. the goog-k8s-cluster-name label.', max_length=100)),
-                ('provider', models.CharField(choices=[('gcp', 'Google Cloud'), ('aws', 'AWS'), ('azure', 'Azure'), ('other', 'Other')], max_length=10)),
-                ('tenancy', models.CharField(choices=[('shared', 'Shared cluster'), ('dedicated', 'Dedicated cluster')], default='shared', max_length=10)),
-                ('cloud_accounts', models.JSONField(blank=True, default=list, help_text='GCP project ids, AWS account ids or Azure subscription ids.')),
-                ('cost_labels', models.JSONField(blank=True, default=dict, help_text='Tags or labels marking its resources, e.g. {"2i2c:hub-name": "ocean"}.')),
-                ('we_pay_cloud_bill', models.BooleanField(default=True, help_text='We pay the cloud bill and recover it.')),
-                ('state', models.CharField(choices=[('requested', 'Requested'), ('deploying', 'Deploying'), ('running', 'Running'), ('decommissioned', 'Decommissioned')], default='requested', max_length=20)),
-                ('requested_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('service_start_on', models.DateField(blank=True, help_text='When service to the community begins.', null=True)),
-                ('deploying_since', models.DateField(blank=True, null=True)),
-                ('running_since', models.DateField(blank=True, null=True)),
-                ('decommissioned_on', models.DateField(blank=True, null=True)),
-                ('engineering_issues', models.JSONField(blank=True, default=list, help_text='Links to the engineering issues.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='hubs', to='contracts.agreement')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hubs', to='crm.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The hub's name, usually its Kubernetes namespace.",
+                        max_length=63,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                                "Lower-case letters, digits and hyphens, as in a Kubernetes namespace.",
+                            )
+                        ],
+                    ),
+                ),
+                ("url", models.URLField(blank=True)),
+                (
+                    "cluster",
+                    models.CharField(
+                        help_text="Cluster name, e.g. the goog-k8s-cluster-name label.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("gcp", "Google Cloud"),
+                            ("aws", "AWS"),
+                            ("azure", "Azure"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "tenancy",
+                    models.CharField(
+                        choices=[("shared", "Shared cluster"), ("dedicated", "Dedicated cluster")],
+                        default="shared",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "cloud_accounts",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="GCP project ids, AWS account ids or Azure subscription ids.",
+                    ),
+                ),
+                (
+                    "cost_labels",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Tags or labels marking its resources, e.g. {"2i2c:hub-name": "ocean"}.',
+                    ),
+                ),
+                (
+                    "we_pay_cloud_bill",
+                    models.BooleanField(
+                        default=True, help_text="We pay the cloud bill and recover it."
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("deploying", "Deploying"),
+                            ("running", "Running"),
+                            ("decommissioned", "Decommissioned"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                    ),
+                ),
+                ("requested_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "service_start_on",
+                    models.DateField(
+                        blank=True, help_text="When service to the community begins.", null=True
+                    ),
+                ),
+                ("deploying_since", models.DateField(blank=True, null=True)),
+                ("running_since", models.DateField(blank=True, null=True)),
+                ("decommissioned_on", models.DateField(blank=True, null=True)),
+                (
+                    "engineering_issues",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Links to the engineering issues."
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="hubs",
+                        to="contracts.agreement",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hubs",
+                        to="crm.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['state', 'service_start_on'], name='hubs_hub_state_2790b5_idx')],
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(
+                        fields=["state", "service_start_on"], name="hubs_hub_state_2790b5_idx"
+                    )
+                ],
             },
         ),
     ]

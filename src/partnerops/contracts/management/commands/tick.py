@@ -14,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", help="Run as if today were YYYY-MM-DD (catching up, or testing).")
+        parser.add_argument(
+            "--today", help="Run as if today were YYYY-MM-DD (catching up, or testing)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
@@ -22,7 +24,9 @@ class Command(BaseCommand):
             try:
                 today = dt.date.fromisoformat(options["today"])
             except ValueError:
-                raise CommandError(f"--today {options['today']!r} is not a date (YYYY-MM-DD).") from None
+                raise CommandError(
+                    f"--today {options['today']!r} is not a date (YYYY-MM-DD)."
+                ) from None
         report = run(today)
         self.stdout.write(f"tick for {today:%Y-%m-%d}")
         for line in report.lines():
