@@ -123,6 +123,8 @@ def test_the_contract_path_and_the_executed_close(partnerships_user: Any) -> Non
     assert agreement.executed_copy.read() == PDF
     assert (engagement.phase, engagement.status) == (Phase.PARTNER, Status.NEEDS_ADMIN)
     assert "Executed close" in engagement.milestones.order_by("-id").first().note
+    schedule = engagement.check_in_schedule
+    assert (schedule.interval_months, schedule.next_due_on) == (3, D(2027, 3, 1))
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,9 @@ from partnerops.crm.pipeline import (
 )
 
 P, S = Phase, Status
-VALID_STATES = [State(phase, status) for phase in Phase for status in PHASE_STATUSES[phase]]
+VALID_STATES = [
+    State(phase, status) for phase in Phase for status in Status if status in PHASE_STATUSES[phase]
+]
 
 # The lifecycle of seeds 003 and 004, step by step.
 LIFECYCLE = [

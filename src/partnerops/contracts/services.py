@@ -18,6 +18,7 @@ from partnerops.contracts.models import (
     AgreementKind,
     AgreementState,
     BillingPeriod,
+    CheckInSchedule,
     Deliverable,
     EndReason,
     Extension,
@@ -300,6 +301,11 @@ def _execute(
     agreement.executed_on = day
     if agreement.kind == AgreementKind.EMAIL_CONFIRMATION and agreement.price_confirmed_on is None:
         agreement.price_confirmed_on = day
+    # Every partner gets satisfaction check-ins, quarterly from the start unless set otherwise.
+    CheckInSchedule.objects.get_or_create(
+        engagement=engagement,
+        defaults={"interval_months": 3, "next_due_on": add_months(agreement.start_on, 3)},
+    )
     if engagement.phase == Phase.PROSPECT:
         # Seed 003: the executed close makes a Partner; seed 004: Needs Admin.
         engagement_move(

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerops.core.bootstrap import ensure_roles
+from partnerops.core.errors import DomainError
 from partnerops.core.roles import Role
 from partnerops.crm import services
 from partnerops.crm.models import (
@@ -302,6 +303,7 @@ def _engagement(
                 evidence=f"Discussed in the intro meeting ({criterion.label.lower()}).",
             )
     last = engagement.created_at
+    partner_since = None
     for phase, status in route:
         day = min(day + dt.timedelta(days=rng.randint(10, 45)), today)
         last = _at(day, rng, after=last)
@@ -319,3 +321,89 @@ def _engagement(
             if phase == P.PROSPECT and status == S.ACTIVE_LEAD
             else "",
         )
+        if phase == P.PARTNER and partner_since is None:
+            partner_since = day
+    # A closed former partner predates the agreements kept here; the others get theirs.
+    if (partner_since is not None and target[0] == P.PARTNER) or target == (
+        P.PROSPECT,
+        S.NEEDS_ADMIN,
+    ):
+        _agreement_and_hub(engagement, target, owner, rng, partner_since or day, tier)
+
+
+def _agreement_and_hub(
+    engagement: Any,
+    target: tuple[Phase, Status],
+    owner: Any,
+    rng: random.Random,
+    since: dt.date,
+    tier_code: str,
+) -> None:
+    """What a partner was sold and what runs for it: an agreement in a state that
+    matches the engagement's, and its hub in the Active Hubs table."""
+    from partnerops.contracts import services as contracts
+    from partnerops.contracts.models import AgreementKind, AgreementState, EndReason
+    from partnerops.hubs import services as hubs
+    from partnerops.hubs.models import HubState
+
+    today = timezone.localdate()
+    start = since + dt.timedelta(days=14)
+    if target[1] == S.NEEDS_ADMIN:
+        start = max(start, today + dt.timedelta(days=14))  # admin set-up still under way
+    code = (
+        tier_code if tier_code in ("education", "research", "partnership") else "membership-general"
+    )
+    try:
+        tier = contracts.current_tier(code, start)
+    except DomainError:  # memberships start in 2025
+        tier = contracts.current_tier("education", start)
+    agreement = contracts.agreement_create(
+        actor=owner,
+        engagement=engagement,
+        tier=tier,
+        kind=AgreementKind.EMAIL_CONFIRMATION,
+        start_on=start,
+        billing_contact=engagement.organization.contacts.filter(is_billing_contact=True).first(),
+    )
+    if target == (P.PROSPECT, S.NEEDS_ADMIN):
+        contracts.agreement_confirm_price(
+            actor=owner,
+            agreement=agreement,
+            confirmed_on=since,
+            confirmation="Email confirming the tier.",
+        )
+        return
+    contracts.agreement_transition(
+        actor=owner, agreement=agreement, state=AgreementState.EXECUTED, on=since
+    )
+    if start > today:
+        return
+    contracts.agreement_transition(
+        actor=owner, agreement=agreement, state=AgreementState.ACTIVE, on=start
+    )
+    slug = (
+        "".join(word[0] for word in engagement.organization.name.lower().split())[:12]
+        + f"-{engagement.pk}"
+    )
+    hub = hubs.hub_create(
+        actor=owner,
+        name=slug,
+        url=f"https://{slug}.hubs.example.org",
+        community=engagement.organization,
+        agreement=agreement,
+        cluster=rng.choice(["shared-gke-us", "shared-eks-eu"]),
+        provider="gcp",
+        cost_labels={"k8s-namespace": slug, "goog-k8s-cluster-name": "shared-gke-us"},
+        service_start_on=start,
+    )
+    hubs.hub_transition(actor=owner, hub=hub, state=HubState.DEPLOYING, on=since)
+    hubs.hub_transition(actor=owner, hub=hub, state=HubState.RUNNING, on=start)
+    if target[1] == S.INACTIVE_SERVICE:
+        contracts.agreement_transition(
+            actor=owner,
+            agreement=agreement,
+            state=AgreementState.ENDED,
+            end_reason=EndReason.EXPIRED,
+            on=today,
+        )
+        hubs.hub_transition(actor=owner, hub=hub, state=HubState.DECOMMISSIONED, on=today)
