@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "partnerops.crm",
     "partnerops.contracts",
     "partnerops.hubs",
+    "partnerops.costs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,308 @@
+"""Attribution: billing exports in, each community's monthly cloud spend out, to the cent.
+
+DuckDB reads and aggregates every file (see ``formats``); the rules run in Python
+on the aggregated groups with exact decimals. The same engine serves the app
+(rules from the hubs table) and the command line (rules from a file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from partnerops.core.money import allocate, largest_remainder, round_cents
+from partnerops.costs.formats import ExportError, detect
+from partnerops.costs.rules import HubRule, Rules, UsageWeights
+
+DEDICATED, LABEL, SHARED, UNATTRIBUTED = "dedicated account", "hub label", "shared cluster", "unattributed"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    format: str
+    provider: str
+    checksum: str
+    lines: int
+    months: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Lines of one file with the same month, currency, account, service, charge and labels."""
+
+    file: str
+    month: str
+    currency: str
+    account: str
+    service: str
+    category: str
+    hub_label: str | None
+    cluster_label: str | None
+    gross: Decimal
+    credits: Decimal
+    lines: int
+
+    @property
+    def amount(self) -> Decimal:
+        """Cost after credits."""
+        return self.gross + self.credits
+
+
+@dataclass(frozen=True)
+class Share:
+    """A part of a group given to one hub (or to nobody), and why."""
+
+    group: Group
+    amount: Decimal
+    rule: str
+    hub: HubRule | None = None
+    reason: str = ""
+
+    @property
+    def community(self) -> str | None:
+        return self.hub.community if self.hub else None
+
+
+@dataclass
+class CommunityAmount:
+    community: str
+    hub: str
+    amount: Decimal  # rounded to the cent, largest remainder within the month and currency
+    exact: Decimal
+
+
+@dataclass
+class AccountReconciliation:
+    account: str
+    total: Decimal
+    attributed: Decimal
+    unattributed: Decimal
+
+
+@dataclass
+class MonthSummary:
+    month: str
+    currency: str
+    total: Decimal
+    exact_total: Decimal
+    unattributed: Decimal
+    communities: list[CommunityAmount] = field(default_factory=list)
+    accounts: list[AccountReconciliation] = field(default_factory=list)
+    credits: Decimal = ZERO
+    tax: Decimal = ZERO
+    adjustments: Decimal = ZERO
+
+    @property
+    def attributed(self) -> Decimal:
+        return sum((item.amount for item in self.communities), ZERO)
+
+
+@dataclass
+class Attribution:
+    files: list[SourceFile]
+    shares: list[Share]
+
+    def months(self) -> list[str]:
+        return sorted({share.group.month for share in self.shares})
+
+    def summaries(self) -> list[MonthSummary]:
+        return summarize(self.shares)
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def _checksum(path: Path, into: list[str]) -> None:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(4 << 20):
+            digest.update(chunk)
+    into.append(digest.hexdigest())
+
+
+def read_groups(
+    connection: duckdb.DuckDBPyConnection, path: Path, rules: Rules, months: set[str] | None = None
+) -> tuple[SourceFile, list[Group]]:
+    """Detect the file's format and aggregate it in DuckDB; hash it meanwhile."""
+    export_format, schema = detect(connection, path)
+    relation = export_format.relation(str(path), schema, rules.label_keys(), rules.cluster_label_keys)
+    month_filter = ""
+    if months:
+        month_filter = "WHERE month IN (" + ", ".join("'" + m.replace("'", "") + "'" for m in sorted(months)) + ")"
+    sql = f"""
+        SELECT month, currency, account, service, category, hub_label, cluster_label,
+               sum(gross), sum(credits), count(*)
+        FROM ({relation}) {month_filter}
+        GROUP BY ALL ORDER BY ALL"""
+    digest: list[str] = []
+    # sha256 releases the GIL: the file is hashed while DuckDB reads it.
+    hasher = threading.Thread(target=_checksum, args=(path, digest))
+    hasher.start()
+    try:
+        rows = connection.execute(sql).fetchall()
+    except duckdb.Error as error:
+        raise ExportError(f"{path}: damaged or not a valid {export_format.description}: {_message(error)}") from None
+    finally:
+        hasher.join()
+    groups = []
+    for month, currency, account, service, category, hub_label, cluster_label, gross, credits, lines in rows:
+        if month is None or len(month) != 7:
+            raise ExportError(f"{path}: {lines} line(s) have no billing month {_month_column(export_format.key)}.")
+        if currency is None:
+            raise ExportError(f"{path}: {lines} line(s) have no currency.")
+        groups.append(
+            Group(str(path), month, currency, account, service, category, hub_label or None, cluster_label or None,
+                  gross or ZERO, credits or ZERO, lines)
+        )  # fmt: skip
+    source = SourceFile(
+        path=path, format=export_format.key, provider=export_format.provider, checksum=digest[0],
+        lines=sum(group.lines for group in groups), months=tuple(sorted({group.month for group in groups})),
+    )  # fmt: skip
+    return source, groups
+
+
+def _month_column(format_key: str) -> str:
+    return {
+        "gcp-billing-json": "(column invoice.month)", "gcp-billing-parquet": "(column invoice.month)",
+        "gcp-billing-csv": "(column invoice.month)", "aws-cur2": "(column bill_billing_period_start_date)",
+        "aws-cur-legacy": "(column bill/BillingPeriodStartDate)", "azure-cost-export": "(column BillingPeriodStartDate or Date)",
+        "gcp-billing-report": "(column Month)", "aws-cost-explorer": "(first column)",
+    }.get(format_key, "")  # fmt: skip
+
+
+def _message(error: Exception) -> str:
+    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    return " ".join(lines[:4])
+
+
+# Rules ---------------------------------------------------------------------------------
+
+
+def apply_rules(groups: Iterable[Group], rules: Rules, usage: UsageWeights | None = None) -> list[Share]:
+    """Each group's amount to hubs, in rule order; what no rule claims stays unattributed."""
+    usage = usage or {}
+    dedicated = rules.dedicated_accounts()
+    by_label = rules.label_values()
+    clusters = rules.cluster_hubs()
+    shared_values = set(rules.shared_values)
+    shares: list[Share] = []
+    for group in groups:
+        amount = group.amount
+        if group.account in dedicated:
+            shares.append(Share(group, amount, DEDICATED, dedicated[group.account]))
+            continue
+        label = group.hub_label
+        if label and label not in shared_values:
+            hub = by_label.get(label)
+            if hub is not None:
+                shares.append(Share(group, amount, LABEL, hub))
+            else:
+                shares.append(Share(group, amount, UNATTRIBUTED, reason=f"label value {label!r} matches no hub"))
+            continue
+        shares.extend(_split_shared(group, clusters, usage))
+    return shares
+
+
+def _split_shared(group: Group, clusters: dict[str, list[HubRule]], usage: UsageWeights) -> list[Share]:
+    cluster = group.cluster_label
+    hubs = clusters.get(cluster or "")
+    if not cluster or not hubs:
+        reason = "no hub label and no known cluster" if not cluster else f"cluster {cluster!r} has no hubs"
+        return [Share(group, group.amount, UNATTRIBUTED, reason=reason)]
+    accounts = {account for hub in hubs for account in hub.accounts}
+    if accounts and group.account not in accounts:
+        return [Share(group, group.amount, UNATTRIBUTED, reason=f"cluster {cluster!r} is not in account {group.account}")]
+    weights = usage.get((group.month, cluster))
+    if not weights:
+        if len(hubs) == 1:
+            return [Share(group, group.amount, SHARED, hubs[0])]
+        return [Share(group, group.amount, UNATTRIBUTED, reason=f"no usage weights for cluster {cluster!r} in {group.month}")]
+    by_name = {hub.name: hub for hub in hubs}
+    shares = []
+    for name, part in allocate(group.amount, weights).items():
+        hub = by_name.get(name)
+        if hub is None:
+            shares.append(Share(group, part, UNATTRIBUTED, reason=f"usage of {name!r} on {cluster!r}, not a hub"))
+        else:
+            shares.append(Share(group, part, SHARED, hub))
+    return shares
+
+
+def attribute(
+    paths: list[Path],
+    rules: Rules | None = None,
+    usage: UsageWeights | None = None,
+    months: set[str] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> Attribution:
+    """Read every file and attribute its lines; without rules everything is unattributed."""
+    rules = rules or Rules(hubs=[])
+    connection = duckdb.connect()
+    try:
+        files, shares = [], []
+        for path in paths:
+            source, groups = read_groups(connection, path, rules, months)
+            files.append(source)
+            shares.extend(apply_rules(groups, rules, usage))
+            if on_file:
+                on_file(path)
+    finally:
+        connection.close()
+    return Attribution(files, shares)
+
+
+# Summaries ----------------------------------------------------------------------------
+
+
+def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
+    """Per month and currency: the communities' amounts and the unattributed rest,
+    rounded with the largest remainder so they add up to the total rounded to the cent;
+    each account reconciled the same way."""
+    by_month: dict[tuple[str, str], list[Share]] = defaultdict(list)
+    for share in shares:
+        by_month[(share.group.month, share.group.currency)].append(share)
+    summaries = []
+    for (month, currency), items in sorted(by_month.items()):
+        exact: dict[tuple[str, str] | None, Decimal] = defaultdict(Decimal)
+        for share in items:
+            key = (share.hub.community, share.hub.name) if share.hub else None
+            exact[key] += share.amount
+        exact.setdefault(None, ZERO)
+        rounded = largest_remainder(dict(sorted(exact.items(), key=lambda kv: (kv[0] is None, kv[0] or ("", "")))))
+        exact_total = sum(exact.values(), ZERO)
+        summary = MonthSummary(
+            month=month, currency=currency, total=round_cents(exact_total), exact_total=exact_total,
+            unattributed=rounded[None],
+            communities=[CommunityAmount(key[0], key[1], rounded[key], exact[key]) for key in rounded if key is not None],
+        )  # fmt: skip
+        summary.accounts = _reconcile_accounts(items)
+        groups = {id(share.group): share.group for share in items}.values()
+        summary.credits = round_cents(sum((g.credits for g in groups), ZERO) + sum((g.gross for g in groups if g.category == "credit"), ZERO))
+        summary.tax = round_cents(sum((g.amount for g in groups if g.category == "tax"), ZERO))
+        summary.adjustments = round_cents(
+            sum((g.amount for g in groups if g.category in ("adjustment", "rounding", "fee", "other")), ZERO)
+        )
+        summaries.append(summary)
+    return summaries
+
+
+def _reconcile_accounts(items: list[Share]) -> list[AccountReconciliation]:
+    per_account: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"attributed": ZERO, "unattributed": ZERO})
+    for share in items:
+        per_account[share.group.account]["unattributed" if share.hub is None else "attributed"] += share.amount
+    result = []
+    for account, parts in sorted(per_account.items()):
+        rounded = largest_remainder(parts)
+        result.append(
+            AccountReconciliation(account, round_cents(sum(parts.values(), ZERO)), rounded["attributed"], rounded["unattributed"])
+        )
+    return result
