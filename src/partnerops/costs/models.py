@@ -1,0 +1,67 @@
+"""Imported cloud costs: one row per import, and the aggregated, attributed amounts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from partnerops.crm.models import Organization
+from partnerops.hubs.models import Hub
+
+
+class CostImport(models.Model):
+    """One billing export imported: which file (by checksum), which months it replaced."""
+
+    source = models.CharField(max_length=100, help_text="Whose bill: an import replaces this source's months.")
+    file_name = models.CharField(max_length=300)
+    checksum = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the file.")
+    format = models.CharField(max_length=40)
+    provider = models.CharField(max_length=10)
+    months = models.JSONField(default=list)
+    lines = models.PositiveBigIntegerField(default=0)
+    usage_checksum = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    superseded = models.BooleanField(default=False, help_text="A later import replaced all of its months.")
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({', '.join(self.months)})"
+
+
+class CostLine(models.Model):
+    """Month x account x service x hub: the aggregated, attributed cost (never raw lines)."""
+
+    cost_import = models.ForeignKey(CostImport, on_delete=models.CASCADE, related_name="cost_lines")
+    source = models.CharField(max_length=100)
+    month = models.CharField(max_length=7, help_text="The invoice month, YYYY-MM.")
+    currency = models.CharField(max_length=3)
+    account = models.CharField(max_length=200)
+    service = models.CharField(max_length=200)
+    category = models.CharField(max_length=20)
+    hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.SET_NULL, related_name="cost_lines")
+    hub_name = models.CharField(max_length=100, blank=True)
+    community = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="cost_lines"
+    )
+    community_name = models.CharField(max_length=200, blank=True)
+    rule = models.CharField(max_length=30)
+    reason = models.CharField(max_length=300, blank=True)
+    amount = models.DecimalField(max_digits=24, decimal_places=9, help_text="Cost after credits.")
+    credits = models.DecimalField(max_digits=24, decimal_places=9, default=0)
+    lines = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "currency"]),
+            models.Index(fields=["source", "month"]),
+            models.Index(fields=["community", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.account} {self.service} {self.hub_name or 'unattributed'}: {self.amount}"

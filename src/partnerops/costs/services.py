@@ -1,0 +1,128 @@
+"""Importing billing exports into the app: atomic, idempotent, replacing restated months."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from partnerops.core import audit
+from partnerops.core.locks import transaction_lock
+from partnerops.costs.engine import Attribution, HubRule, Share, attribute, summarize, Group, MonthSummary
+from partnerops.costs.models import CostImport, CostLine
+from partnerops.costs.rules import UsageWeights, load_usage_csv, rules_from_hubs
+
+
+@dataclass
+class ImportResult:
+    imports: list[CostImport]
+    attribution: Attribution
+    replaced: dict[str, list[str]]  # source -> months replaced
+
+
+def cost_import(
+    *,
+    actor: Any,
+    paths: list[Path],
+    usage_path: Path | None = None,
+    source: str | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> ImportResult:
+    """Read, attribute with the hubs table's rules, then replace the files' months for
+    their source in one transaction. Reading happens before the transaction: a bad
+    file changes nothing, and the database is not held while DuckDB works."""
+    usage: UsageWeights | None = load_usage_csv(usage_path) if usage_path else None
+    attribution = attribute(paths, rules_from_hubs(), usage, on_file=on_file)
+    usage_checksum = hashlib.sha256(usage_path.read_bytes()).hexdigest() if usage_path else ""
+    return _store(actor=actor, attribution=attribution, source=source, usage_checksum=usage_checksum)
+
+
+@transaction.atomic
+def _store(*, actor: Any, attribution: Attribution, source: str | None, usage_checksum: str) -> ImportResult:
+    sources = {file.path: source or file.provider for file in attribution.files}
+    replaced: dict[str, set[str]] = defaultdict(set)
+    for file in attribution.files:
+        replaced[sources[file.path]].update(file.months)
+    for name in sorted(replaced):
+        transaction_lock(f"costs:{name}")
+        CostLine.objects.filter(source=name, month__in=replaced[name]).delete()
+    imports = {}
+    for file in attribution.files:
+        imports[str(file.path)] = CostImport.objects.create(
+            source=sources[file.path], file_name=file.path.name, checksum=file.checksum, format=file.format,
+            provider=file.provider, months=list(file.months), lines=file.lines, usage_checksum=usage_checksum,
+            imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )  # fmt: skip
+    CostLine.objects.bulk_create(_aggregate(attribution.shares, imports, sources), batch_size=2000)
+    _mark_superseded()
+    for cost_import_row in imports.values():
+        audit.record_create(actor=actor, instance=cost_import_row, message=f"replaced {', '.join(cost_import_row.months)}")
+    return ImportResult(list(imports.values()), attribution, {name: sorted(months) for name, months in replaced.items()})
+
+
+def _aggregate(shares: list[Share], imports: dict[str, CostImport], sources: dict[Path, str]) -> list[CostLine]:
+    """One row per month x account x service x charge x hub x rule: labels are not kept."""
+    totals: dict[tuple[Any, ...], list[Decimal | int]] = {}
+    for share in shares:
+        group = share.group
+        hub = share.hub
+        key = (
+            group.file, group.month, group.currency, group.account, group.service, group.category,
+            hub.hub_id if hub else None, hub.name if hub else "", hub.community_id if hub else None,
+            hub.community if hub else "", share.rule, share.reason,
+        )  # fmt: skip
+        credit_share = group.credits * share.amount / group.amount if group.amount else group.credits
+        entry = totals.setdefault(key, [Decimal(0), Decimal(0), 0])
+        entry[0] += share.amount
+        entry[1] += credit_share.quantize(Decimal("1e-9"))
+        entry[2] += group.lines if share.amount == group.amount else 0
+    lines = []
+    for key, (amount, credits, count) in totals.items():
+        file_path, month, currency, account, service, category, hub_id, hub_name, community_id, community, rule, reason = key
+        cost_import_row = imports[file_path]
+        lines.append(
+            CostLine(
+                cost_import=cost_import_row, source=cost_import_row.source, month=month, currency=currency,
+                account=account[:200], service=service[:200], category=category, hub_id=hub_id, hub_name=hub_name,
+                community_id=community_id, community_name=community, rule=rule, reason=reason[:300],
+                amount=amount, credits=credits, lines=count,
+            )  # fmt: skip
+        )
+    return lines
+
+
+def _mark_superseded() -> None:
+    live = set(CostLine.objects.values_list("cost_import_id", flat=True).distinct())
+    CostImport.objects.exclude(pk__in=live).filter(superseded=False).update(superseded=True)
+
+
+# Reading back ---------------------------------------------------------------------------
+
+
+def stored_shares(month: str) -> list[Share]:
+    """The stored rows of a month as the engine's shares, to summarise them the same way."""
+    shares = []
+    for line in CostLine.objects.filter(month=month).order_by("id"):
+        group = Group(line.source, line.month, line.currency, line.account, line.service, line.category,
+                      None, None, line.amount - line.credits, line.credits, line.lines)  # fmt: skip
+        hub = (
+            HubRule(line.hub_name, line.community_name, community_id=line.community_id, hub_id=line.hub_id)
+            if line.hub_name
+            else None
+        )
+        shares.append(Share(group, line.amount, line.rule, hub, line.reason))
+    return shares
+
+
+def month_report(month: str) -> list[MonthSummary]:
+    return summarize(stored_shares(month))
+
+
+def imported_months() -> list[str]:
+    return sorted(set(CostLine.objects.values_list("month", flat=True).distinct()), reverse=True)
