@@ -49,7 +49,7 @@ def main() -> int:
                 output = RESULTS / f"{short}-{vendor}.json"
                 print(f"{module} on {vendor}:")
                 command = [sys.executable, "-m", module, str(output)]
-                done = subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603
+                done = subprocess.run(command, env=env, cwd=ROOT, check=False)
                 failures += done.returncode != 0
     write_summary(RESULTS, ROOT / "docs" / "performance.md")
     print("Summary written to docs/performance.md")

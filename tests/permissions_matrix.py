@@ -22,6 +22,7 @@ AGREEMENT_EDITORS = frozenset({"Partnerships", "Administrator"})
 # Operations (the fiscal sponsor) circulates agreements for signature and executes them.
 AGREEMENT_MOVERS = frozenset({"Partnerships", "Operations", "Administrator"})
 HUB_EDITORS = frozenset({"Partnerships", "Engineering", "Administrator"})
+COST_IMPORTERS = frozenset({"Engineering", "Operations", "Administrator"})
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,14 @@ MATRIX: dict[str, Rule] = {
     "hubs:hub-detail": page("Hub", EVERY_ROLE),
     "hubs:hub-edit": page("Edit hub", HUB_EDITORS),
     "hubs:hub-transition": page("Hub lifecycle move (POST)", HUB_EDITORS, method="POST", ok=302),
+    # Cloud costs
+    "costs:overview": page(
+        "Cloud costs: months and imports (importing needs a cost importer)", EVERY_ROLE
+    ),
+    "costs:month": page(
+        "A month's costs per community, with the reconciliation", EVERY_ROLE, ok=302
+    ),
+    "costs:drilldown": page("The accounts and services behind an amount", EVERY_ROLE, ok=404),
     # API v1
     "api-1:api-root": public("API root", anonymous=404, signed_in=404),
     "api-1:openapi-json": page("OpenAPI document", EVERY_ROLE),
@@ -186,6 +195,13 @@ MATRIX: dict[str, Rule] = {
     "api-1:get_hub": api("Get hub", EVERY_ROLE),
     "api-1:update_hub": api("Update hub", HUB_EDITORS, method="PATCH", ok=422),
     "api-1:transition_hub": api("Hub lifecycle move", HUB_EDITORS, method="POST", ok=422),
+    "api-1:list_cost_imports": api("Cost imports", EVERY_ROLE),
+    "api-1:import_costs": api(
+        "Import billing exports (multipart)", COST_IMPORTERS, method="POST", ok=422
+    ),
+    "api-1:list_cost_months": api("Months with imported costs", EVERY_ROLE),
+    "api-1:cost_report": api("A month's costs per community (?month=)", EVERY_ROLE, ok=422),
+    "api-1:cost_drilldown": api("What is behind one amount", EVERY_ROLE),
     # The Django admin (every model; history is read-only even there)
     "admin:login": Rule(
         "GET",
@@ -206,7 +222,7 @@ MATRIX: dict[str, Rule] = {
 # Admin pages whose model is history: nobody adds, changes or deletes it there.
 READ_ONLY_ADMIN_MODELS = (
     "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
-    "core_notification", "core_calendarfeed",
+    "core_notification", "core_calendarfeed", "costs_costimport", "costs_costline",
 )  # fmt: skip
 for _model in READ_ONLY_ADMIN_MODELS:
     MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, it is history", ok=403)
@@ -243,9 +259,9 @@ def render_markdown() -> str:
         "",
         "- **Partnerships**: reads and changes the pipeline (organizations, contacts, engagements,",
         "  moves, MANIAC-T, running notes), the price book, agreements (all but signature) and hubs.",
-        "- **Engineering**: reads the pipeline and agreements; keeps the hubs table.",
+        "- **Engineering**: reads the pipeline and agreements; keeps the hubs table; imports cloud bills.",
         "- **Operations** (the fiscal sponsor): reads everything; circulates agreements for signature",
-        "  and records the executed copy (billing and invoices come with a later issue).",
+        "  and records the executed copy; imports cloud billing exports (invoices: a later issue).",
         "- **Viewer**: reads the pipeline.",
         "- **Administrator**: everything, including Settings, the audit trail and the Django admin.",
         "",

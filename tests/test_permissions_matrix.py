@@ -19,6 +19,7 @@ from partnerops.core.models import AuditEvent, Notification, OrganisationProfile
 from partnerops.core.profile import get_profile
 from partnerops.core.roles import Role
 from partnerops.core.tokens import api_token_create
+from partnerops.costs.models import CostImport, CostLine
 from partnerops.crm import services
 from partnerops.crm.models import (
     Milestone,
@@ -93,6 +94,9 @@ def world(db: None) -> dict[str, Any]:
     hub = hub_services.hub_create(
         actor=owner, name="matrix", community=organization, cluster="c", provider="gcp"
     )
+    cost_import_row = CostImport.objects.create(
+        source="gcp", file_name="f.json", checksum="0" * 64, format="x", provider="gcp"
+    )
     check_in = CheckIn.objects.create(
         engagement=engagement, contact=contact, due_on=dt.date(2026, 11, 1)
     )
@@ -150,6 +154,18 @@ def world(db: None) -> dict[str, Any]:
             ),
             "contracts_checkin": check_in,
             "hubs_hub": hub,
+            "costs_costimport": cost_import_row,
+            "costs_costline": CostLine.objects.create(
+                cost_import=cost_import_row,
+                source="gcp",
+                month="2026-09",
+                currency="USD",
+                account="a",
+                service="s",
+                category="usage",
+                rule="unattributed",
+                amount_nanos=10**9,
+            ),
             "core_notification": Notification.objects.create(recipient=owner, key="k", subject="s"),
             "core_calendarfeed": calendar.feed_for(owner),
         },
@@ -195,6 +211,12 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = (
                 world["check_in_token"] if short == "check-in" else world["calendar_token"]
             )
+        elif param == "month":
+            values[param] = "2026-10"
+        elif param == "currency":
+            values[param] = "USD"
+        elif param == "hub" and name.startswith(("costs:", "api-1:")):
+            values[param] = "matrix"
         elif param == "criterion":
             values[param] = "money"
         elif param == "app_label":

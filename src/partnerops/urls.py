@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("partnerops.crm.urls")),
     path("", include("partnerops.contracts.urls")),
     path("", include("partnerops.hubs.urls")),
+    path("", include("partnerops.costs.urls")),
     *contracts_public,
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -32,7 +32,14 @@ class Line:
 
 NS, CLUSTER = "k8s-namespace", "cluster"  # placeholders, replaced by each provider's keys
 SCENARIO = [
-    Line("2026-10", "shared-project", "Compute", "10.005", {NS: "ocean", CLUSTER: "shared-k8s"}, credit="-1.000"),
+    Line(
+        "2026-10",
+        "shared-project",
+        "Compute",
+        "10.005",
+        {NS: "ocean", CLUSTER: "shared-k8s"},
+        credit="-1.000",
+    ),
     Line("2026-10", "shared-project", "Compute", "5.001", {NS: "prairie", CLUSTER: "shared-k8s"}),
     Line("2026-10", "shared-project", "Compute", "3.000", {NS: "support", CLUSTER: "shared-k8s"}),
     Line("2026-10", "shared-project", "Networking", "0.999", {CLUSTER: "shared-k8s"}),
@@ -42,19 +49,37 @@ SCENARIO = [
     Line("2026-11", "shared-project", "Compute", "4.000", {NS: "ocean", CLUSTER: "shared-k8s"}),
 ]
 # Hand-checked: 2026-10 USD
-EXPECTED_OCTOBER = {"ocean": "11.67", "prairie": "6.33", "solo": "7.78", "unattributed": "1.61", "total": "27.39"}
+EXPECTED_OCTOBER = {
+    "ocean": "11.67",
+    "prairie": "6.33",
+    "solo": "7.78",
+    "unattributed": "1.61",
+    "total": "27.39",
+}
 USAGE_CSV = "month,cluster,hub,weight\n2026-10,shared-k8s,ocean,2\n2026-10,shared-k8s,prairie,1\n"
 
 
 def scenario_rules() -> Rules:
     return Rules(
         hubs=[
-            HubRule("ocean", "Coastal Ocean", cluster="shared-k8s", accounts=("shared-project",), labels=((NS, "ocean"),)),
-            HubRule("prairie", "Prairie College", cluster="shared-k8s", accounts=("shared-project",)),
+            HubRule(
+                "ocean",
+                "Coastal Ocean",
+                cluster="shared-k8s",
+                accounts=("shared-project",),
+                labels=((NS, "ocean"),),
+            ),
+            HubRule(
+                "prairie", "Prairie College", cluster="shared-k8s", accounts=("shared-project",)
+            ),
             HubRule("solo", "Solo Institute", accounts=("solo-project",), dedicated=True),
         ],
         hub_label_keys=("2i2c:hub-name", NS),
-        cluster_label_keys=("goog-k8s-cluster-name", "alpha.eksctl.io/cluster-name", "2i2c.org/cluster-name"),
+        cluster_label_keys=(
+            "goog-k8s-cluster-name",
+            "alpha.eksctl.io/cluster-name",
+            "2i2c.org/cluster-name",
+        ),
     )
 
 
@@ -96,7 +121,11 @@ def write_gcp_json(path: Path) -> Path:
 def write_gcp_parquet(path: Path) -> Path:
     """As BigQuery exports the table: typed columns, FLOAT64 cost."""
     source = write_gcp_json(path.with_suffix(".source.json"))
-    types = {**GCP_JSON_COLUMNS, "cost": "DOUBLE", "credits": "STRUCT(name VARCHAR, amount DOUBLE, type VARCHAR)[]"}
+    types = {
+        **GCP_JSON_COLUMNS,
+        "cost": "DOUBLE",
+        "credits": "STRUCT(name VARCHAR, amount DOUBLE, type VARCHAR)[]",
+    }
     columns = ", ".join(f"'{name}': '{kind}'" for name, kind in types.items())
     duckdb.sql(
         f"COPY (SELECT * FROM read_json('{source}', format = 'newline_delimited', columns = {{{columns}}})) "
@@ -110,7 +139,19 @@ def write_gcp_csv(path: Path) -> Path:
     """As a BigQuery query saved to CSV: nested fields flattened, repeated ones as JSON."""
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["billing_account_id", "invoice.month", "cost_type", "service.description", "project.id", "labels", "cost", "currency", "credits"])
+        writer.writerow(
+            [
+                "billing_account_id",
+                "invoice.month",
+                "cost_type",
+                "service.description",
+                "project.id",
+                "labels",
+                "cost",
+                "currency",
+                "credits",
+            ]
+        )
         for record in gcp_records():
             project = record["project"]
             writer.writerow([
@@ -125,7 +166,10 @@ def _aws_rows() -> list[dict[str, object]]:
     rows = []
     for line in SCENARIO:
         tags = _labels(line, "alpha.eksctl.io/cluster-name", "user_{key}")
-        tags = {key.replace("-", "_").replace(".", "_").replace("/", "_").replace(":", "_"): value for key, value in tags.items()}
+        tags = {
+            key.replace("-", "_").replace(".", "_").replace("/", "_").replace(":", "_"): value
+            for key, value in tags.items()
+        }
         base = {
             "bill_billing_period_start_date": f"{line.month}-01T00:00:00Z",
             "bill_payer_account_id": "999999999999",
@@ -138,7 +182,13 @@ def _aws_rows() -> list[dict[str, object]]:
         }
         rows.append(base)
         if line.credit is not None:
-            rows.append({**base, "line_item_line_item_type": "Credit", "line_item_unblended_cost": line.credit})
+            rows.append(
+                {
+                    **base,
+                    "line_item_line_item_type": "Credit",
+                    "line_item_unblended_cost": line.credit,
+                }
+            )
     # The tax line belongs to no usage account in this scenario; give it its own.
     for row in rows:
         if row["line_item_line_item_type"] == "Tax":
@@ -236,7 +286,9 @@ def write_cost_explorer_csv(path: Path) -> Path:
         totals[key] = totals.get(key, 0) + float(line.cost) + float(line.credit or 0)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Linked account", *(f"{a} ({a.upper()})" for a in accounts), "Total costs($)"])
+        writer.writerow(
+            ["Linked account", *(f"{a} ({a.upper()})" for a in accounts), "Total costs($)"]
+        )
         writer.writerow(["Linked account total", *("0" for _ in accounts), "0"])
         for month in ("2026-10", "2026-11"):
             values = [f"{totals.get((month, a), 0):.3f}" for a in accounts]

@@ -90,3 +90,4 @@ class AgreementMoveAuth(CapabilityAuth):
 
 
 can_move_agreements = AgreementMoveAuth()
+can_import_costs = CapabilityAuth(Capability.IMPORT_COSTS)

@@ -16,6 +16,7 @@ from ninja.responses import Status as Reply
 
 from partnerops import __version__
 from partnerops.api import contracts as contracts_api
+from partnerops.api import costs as costs_api
 from partnerops.api import problems
 from partnerops.api.auth import can_change_pipeline, can_view_pipeline
 from partnerops.api.schemas import (
@@ -292,3 +293,4 @@ api.add_router("/agreements", contracts_api.agreements)
 api.add_router("/renewals", contracts_api.renewals)
 api.add_router("/formal-documents", contracts_api.documents)
 api.add_router("/hubs", contracts_api.hubs)
+api.add_router("/costs", costs_api.costs)

@@ -14,7 +14,9 @@ def round_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def largest_remainder(parts: Mapping[Key, Decimal], *, quantum: Decimal = CENT) -> dict[Key, Decimal]:
+def largest_remainder(
+    parts: Mapping[Key, Decimal], *, quantum: Decimal = CENT
+) -> dict[Key, Decimal]:
     """Round every part to ``quantum`` so that they add up exactly to the rounded total.
 
     Each part is rounded down; the units still missing go, one each, to the parts
@@ -33,7 +35,9 @@ def largest_remainder(parts: Mapping[Key, Decimal], *, quantum: Decimal = CENT) 
     return floors
 
 
-def allocate(amount: Decimal, weights: Mapping[Key, Decimal], *, quantum: Decimal = Decimal("1e-9")) -> dict[Key, Decimal]:
+def allocate(
+    amount: Decimal, weights: Mapping[Key, Decimal], *, quantum: Decimal = Decimal("1e-9")
+) -> dict[Key, Decimal]:
     """Split ``amount`` in proportion to ``weights``, exact to ``quantum``; the parts sum to ``amount``."""
     total_weight = sum(weights.values(), Decimal(0))
     if total_weight <= 0:

@@ -28,6 +28,7 @@ class Capability(StrEnum):
     CHANGE_AGREEMENTS = "change_agreements"
     SIGN_AGREEMENTS = "sign_agreements"
     CHANGE_HUBS = "change_hubs"
+    IMPORT_COSTS = "import_costs"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_SETTINGS = "manage_settings"
 
@@ -44,9 +45,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
     # Engineering reads the pipeline and agreements, and keeps the hubs table.
-    Role.ENGINEERING: frozenset({Capability.VIEW_PIPELINE, Capability.CHANGE_HUBS}),
+    Role.ENGINEERING: frozenset(
+        {Capability.VIEW_PIPELINE, Capability.CHANGE_HUBS, Capability.IMPORT_COSTS}
+    ),
     # The fiscal sponsor circulates agreements for signature and records the executed copy.
-    Role.OPERATIONS: frozenset({Capability.VIEW_PIPELINE, Capability.SIGN_AGREEMENTS}),
+    # ... and imports the provider bills that cost recovery invoices.
+    Role.OPERATIONS: frozenset(
+        {Capability.VIEW_PIPELINE, Capability.SIGN_AGREEMENTS, Capability.IMPORT_COSTS}
+    ),
     Role.VIEWER: frozenset({Capability.VIEW_PIPELINE}),
     Role.ADMINISTRATOR: frozenset(Capability),
 }

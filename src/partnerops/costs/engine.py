@@ -21,7 +21,12 @@ from partnerops.core.money import allocate, largest_remainder, round_cents
 from partnerops.costs.formats import ExportError, detect
 from partnerops.costs.rules import HubRule, Rules, UsageWeights
 
-DEDICATED, LABEL, SHARED, UNATTRIBUTED = "dedicated account", "hub label", "shared cluster", "unattributed"
+DEDICATED, LABEL, SHARED, UNATTRIBUTED = (
+    "dedicated account",
+    "hub label",
+    "shared cluster",
+    "unattributed",
+)
 ZERO = Decimal(0)
 
 
@@ -134,10 +139,16 @@ def read_groups(
 ) -> tuple[SourceFile, list[Group]]:
     """Detect the file's format and aggregate it in DuckDB; hash it meanwhile."""
     export_format, schema = detect(connection, path)
-    relation = export_format.relation(str(path), schema, rules.label_keys(), rules.cluster_label_keys)
+    relation = export_format.relation(
+        str(path), schema, rules.label_keys(), rules.cluster_label_keys
+    )
     month_filter = ""
     if months:
-        month_filter = "WHERE month IN (" + ", ".join("'" + m.replace("'", "") + "'" for m in sorted(months)) + ")"
+        month_filter = (
+            "WHERE month IN ("
+            + ", ".join("'" + m.replace("'", "") + "'" for m in sorted(months))
+            + ")"
+        )
     sql = f"""
         SELECT month, currency, account, service, category, hub_label, cluster_label,
                sum(gross), sum(credits), count(*)
@@ -150,13 +161,28 @@ def read_groups(
     try:
         rows = connection.execute(sql).fetchall()
     except duckdb.Error as error:
-        raise ExportError(f"{path}: damaged or not a valid {export_format.description}: {_message(error)}") from None
+        raise ExportError(
+            f"{path}: damaged or not a valid {export_format.description}: {_message(error)}"
+        ) from None
     finally:
         hasher.join()
     groups = []
-    for month, currency, account, service, category, hub_label, cluster_label, gross, credits, lines in rows:
+    for (
+        month,
+        currency,
+        account,
+        service,
+        category,
+        hub_label,
+        cluster_label,
+        gross,
+        credits,
+        lines,
+    ) in rows:
         if month is None or len(month) != 7:
-            raise ExportError(f"{path}: {lines} line(s) have no billing month {_month_column(export_format.key)}.")
+            raise ExportError(
+                f"{path}: {lines} line(s) have no billing month {_month_column(export_format.key)}."
+            )
         if currency is None:
             raise ExportError(f"{path}: {lines} line(s) have no currency.")
         groups.append(
@@ -187,7 +213,9 @@ def _message(error: Exception) -> str:
 # Rules ---------------------------------------------------------------------------------
 
 
-def apply_rules(groups: Iterable[Group], rules: Rules, usage: UsageWeights | None = None) -> list[Share]:
+def apply_rules(
+    groups: Iterable[Group], rules: Rules, usage: UsageWeights | None = None
+) -> list[Share]:
     """Each group's amount to hubs, in rule order; what no rule claims stays unattributed."""
     usage = usage or {}
     dedicated = rules.dedicated_accounts()
@@ -206,32 +234,60 @@ def apply_rules(groups: Iterable[Group], rules: Rules, usage: UsageWeights | Non
             if hub is not None:
                 shares.append(Share(group, amount, LABEL, hub))
             else:
-                shares.append(Share(group, amount, UNATTRIBUTED, reason=f"label value {label!r} matches no hub"))
+                shares.append(
+                    Share(
+                        group, amount, UNATTRIBUTED, reason=f"label value {label!r} matches no hub"
+                    )
+                )
             continue
         shares.extend(_split_shared(group, clusters, usage))
     return shares
 
 
-def _split_shared(group: Group, clusters: dict[str, list[HubRule]], usage: UsageWeights) -> list[Share]:
+def _split_shared(
+    group: Group, clusters: dict[str, list[HubRule]], usage: UsageWeights
+) -> list[Share]:
     cluster = group.cluster_label
     hubs = clusters.get(cluster or "")
     if not cluster or not hubs:
-        reason = "no hub label and no known cluster" if not cluster else f"cluster {cluster!r} has no hubs"
+        reason = (
+            "no hub label and no known cluster"
+            if not cluster
+            else f"cluster {cluster!r} has no hubs"
+        )
         return [Share(group, group.amount, UNATTRIBUTED, reason=reason)]
     accounts = {account for hub in hubs for account in hub.accounts}
     if accounts and group.account not in accounts:
-        return [Share(group, group.amount, UNATTRIBUTED, reason=f"cluster {cluster!r} is not in account {group.account}")]
+        return [
+            Share(
+                group,
+                group.amount,
+                UNATTRIBUTED,
+                reason=f"cluster {cluster!r} is not in account {group.account}",
+            )
+        ]
     weights = usage.get((group.month, cluster))
     if not weights:
         if len(hubs) == 1:
             return [Share(group, group.amount, SHARED, hubs[0])]
-        return [Share(group, group.amount, UNATTRIBUTED, reason=f"no usage weights for cluster {cluster!r} in {group.month}")]
+        return [
+            Share(
+                group,
+                group.amount,
+                UNATTRIBUTED,
+                reason=f"no usage weights for cluster {cluster!r} in {group.month}",
+            )
+        ]
     by_name = {hub.name: hub for hub in hubs}
     shares = []
     for name, part in allocate(group.amount, weights).items():
         hub = by_name.get(name)
         if hub is None:
-            shares.append(Share(group, part, UNATTRIBUTED, reason=f"usage of {name!r} on {cluster!r}, not a hub"))
+            shares.append(
+                Share(
+                    group, part, UNATTRIBUTED, reason=f"usage of {name!r} on {cluster!r}, not a hub"
+                )
+            )
         else:
             shares.append(Share(group, part, SHARED, hub))
     return shares
@@ -277,7 +333,9 @@ def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
             key = (share.hub.community, share.hub.name) if share.hub else None
             exact[key] += share.amount
         exact.setdefault(None, ZERO)
-        rounded = largest_remainder(dict(sorted(exact.items(), key=lambda kv: (kv[0] is None, kv[0] or ("", "")))))
+        rounded = largest_remainder(
+            dict(sorted(exact.items(), key=lambda kv: (kv[0] is None, kv[0] or ("", ""))))
+        )
         exact_total = sum(exact.values(), ZERO)
         summary = MonthSummary(
             month=month, currency=currency, total=round_cents(exact_total), exact_total=exact_total,
@@ -286,23 +344,42 @@ def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
         )  # fmt: skip
         summary.accounts = _reconcile_accounts(items)
         groups = {id(share.group): share.group for share in items}.values()
-        summary.credits = round_cents(sum((g.credits for g in groups), ZERO) + sum((g.gross for g in groups if g.category == "credit"), ZERO))
+        summary.credits = round_cents(
+            sum((g.credits for g in groups), ZERO)
+            + sum((g.gross for g in groups if g.category == "credit"), ZERO)
+        )
         summary.tax = round_cents(sum((g.amount for g in groups if g.category == "tax"), ZERO))
         summary.adjustments = round_cents(
-            sum((g.amount for g in groups if g.category in ("adjustment", "rounding", "fee", "other")), ZERO)
+            sum(
+                (
+                    g.amount
+                    for g in groups
+                    if g.category in ("adjustment", "rounding", "fee", "other")
+                ),
+                ZERO,
+            )
         )
         summaries.append(summary)
     return summaries
 
 
 def _reconcile_accounts(items: list[Share]) -> list[AccountReconciliation]:
-    per_account: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"attributed": ZERO, "unattributed": ZERO})
+    per_account: dict[str, dict[str, Decimal]] = defaultdict(
+        lambda: {"attributed": ZERO, "unattributed": ZERO}
+    )
     for share in items:
-        per_account[share.group.account]["unattributed" if share.hub is None else "attributed"] += share.amount
+        per_account[share.group.account]["unattributed" if share.hub is None else "attributed"] += (
+            share.amount
+        )
     result = []
     for account, parts in sorted(per_account.items()):
         rounded = largest_remainder(parts)
         result.append(
-            AccountReconciliation(account, round_cents(sum(parts.values(), ZERO)), rounded["attributed"], rounded["unattributed"])
+            AccountReconciliation(
+                account,
+                round_cents(sum(parts.values(), ZERO)),
+                rounded["attributed"],
+                rounded["unattributed"],
+            )
         )
     return result

@@ -18,7 +18,17 @@ from pathlib import Path
 import duckdb
 
 AMOUNT = "DECIMAL(38, 9)"
-NORMALIZED_COLUMNS = ("month", "currency", "account", "service", "category", "hub_label", "cluster_label", "gross", "credits")
+NORMALIZED_COLUMNS = (
+    "month",
+    "currency",
+    "account",
+    "service",
+    "category",
+    "hub_label",
+    "cluster_label",
+    "gross",
+    "credits",
+)
 
 
 class ExportError(ValueError):
@@ -115,7 +125,10 @@ GCP_CATEGORY = (
 
 def _gcp_label(list_expression: str, keys: tuple[str, ...]) -> str:
     return _coalesce(
-        [f"list_extract(list_filter({list_expression}, lambda l: l.key = {_s(key)}), 1).value" for key in keys]
+        [
+            f"list_extract(list_filter({list_expression}, lambda l: l.key = {_s(key)}), 1).value"
+            for key in keys
+        ]
     )
 
 
@@ -134,17 +147,23 @@ def _gcp_select(source: str, hub_keys: tuple[str, ...], cluster_keys: tuple[str,
         FROM {source}"""
 
 
-def _gcp_json(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]) -> str:
+def _gcp_json(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
     columns = ", ".join(f"{_s(name)}: {_s(kind)}" for name, kind in GCP_JSON_COLUMNS.items())
     source = f"read_json({_s(path)}, format = 'newline_delimited', columns = {{{columns}}})"
     return _gcp_select(source, hub_keys, cluster_keys)
 
 
-def _gcp_parquet(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]) -> str:
+def _gcp_parquet(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
     return _gcp_select(f"read_parquet({_s(path)})", hub_keys, cluster_keys)
 
 
-def _gcp_csv(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]) -> str:
+def _gcp_csv(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
     """BigQuery query results saved as CSV: nested fields flattened (``invoice.month``
     or ``invoice_month``), repeated ones as JSON text."""
 
@@ -152,13 +171,15 @@ def _gcp_csv(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys:
         found = schema.first(*names)
         return f"CAST({_q(found)} AS VARCHAR)" if found else "NULL"
 
-    label_type = "'[{\"key\":\"VARCHAR\",\"value\":\"VARCHAR\"}]'"
+    label_type = '\'[{"key":"VARCHAR","value":"VARCHAR"}]\''
     labels = schema.first("labels")
     labels_list = f"from_json(nullif({_q(labels)}, ''), {label_type})" if labels else "NULL"
     project_labels = schema.first("project.labels", "project_labels")
-    project_list = f"from_json(nullif({_q(project_labels)}, ''), {label_type})" if project_labels else "NULL"
+    project_list = (
+        f"from_json(nullif({_q(project_labels)}, ''), {label_type})" if project_labels else "NULL"
+    )
     credits = schema.first("credits")
-    credit_type = "'[{\"amount\":\"DOUBLE\"}]'"
+    credit_type = '\'[{"amount":"DOUBLE"}]\''
     credits_sum = (
         f"coalesce(list_sum(list_transform(from_json(nullif({_q(credits)}, ''), {credit_type}), "
         f"lambda c: CAST(c.amount AS {AMOUNT}))), 0)"
@@ -198,14 +219,21 @@ def _aws_tag(schema: Schema, keys: tuple[str, ...], *, map_column: str | None) -
             if map_column and schema.columns.get(map_column, "").upper().startswith("MAP"):
                 expressions.append(f"map_extract_value({_q(map_column)}, {_s(form)})")
             elif map_column:
-                expressions.append(f"json_extract_string(nullif({_q(map_column)}, ''), {_s(_json_path(form))})")
-        for column in (f"resourceTags/user:{key}", f"resource_tags_user_{re.sub(r'[^A-Za-z0-9]', '_', key)}"):
+                expressions.append(
+                    f"json_extract_string(nullif({_q(map_column)}, ''), {_s(_json_path(form))})"
+                )
+        for column in (
+            f"resourceTags/user:{key}",
+            f"resource_tags_user_{re.sub(r'[^A-Za-z0-9]', '_', key)}",
+        ):
             if column in schema.columns:
                 expressions.append(f"nullif(CAST({_q(column)} AS VARCHAR), '')")
     return _coalesce(expressions)
 
 
-def _aws(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]) -> str:
+def _aws(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
     legacy = schema.has("lineItem/UnblendedCost")
 
     def column(cur2: str, legacy_name: str) -> str:
@@ -233,7 +261,9 @@ def _aws(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tup
 # Azure cost export --------------------------------------------------------------------
 
 
-def _azure(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]) -> str:
+def _azure(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
     # Azure writes Tags as a JSON object; older exports leave out the braces.
     tags = (
         "CASE WHEN trim(coalesce(\"Tags\", '')) = '' THEN NULL WHEN starts_with(trim(\"Tags\"), '{') THEN \"Tags\" "
@@ -266,7 +296,9 @@ def _azure(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: t
 # The simple monthly CSVs people download today ------------------------------------------
 
 
-def _gcp_report(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]) -> str:
+def _gcp_report(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
     amount = schema.first("Subtotal ($)", "Subtotal")
     assert amount is not None
     return f"""
@@ -283,10 +315,14 @@ def _gcp_report(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_ke
         FROM {_csv(path, [amount])}"""
 
 
-def _aws_cost_explorer(path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]) -> str:
+def _aws_cost_explorer(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
     """Cost Explorer's CSV: one column per linked account, one row per month, plus totals."""
     first = next(iter(schema.columns))
-    accounts = [name for name in schema.columns if name != first and not name.lower().startswith("total")]
+    accounts = [
+        name for name in schema.columns if name != first and not name.lower().startswith("total")
+    ]
     unpivot = ", ".join(_q(name) for name in accounts)
     types = ", ".join(f"{_s(name)}: {_s(AMOUNT)}" for name in accounts)
     return f"""
@@ -365,21 +401,29 @@ def read_schema(connection: duckdb.DuckDBPyConnection, path: Path) -> Schema:
     try:
         if kind == "json":
             opener = gzip.open if path.name.lower().endswith(".gz") else open
-            with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+            with opener(path, "rt", encoding="utf-8") as handle:
                 first = handle.readline()
             try:
                 record = json.loads(first)
             except json.JSONDecodeError as error:
-                raise ExportError(f"{path}: row 1 is not JSON ({error.msg}, column {error.colno}).") from None
+                raise ExportError(
+                    f"{path}: row 1 is not JSON ({error.msg}, column {error.colno})."
+                ) from None
             if not isinstance(record, dict):
                 raise ExportError(f"{path}: row 1 is not a JSON object.")
             return Schema({name: "JSON" for name in record}, kind)
-        source = f"read_parquet({_s(str(path))})" if kind == "parquet" else f"read_csv({_s(str(path))}, header = true, all_varchar = true)"
+        source = (
+            f"read_parquet({_s(str(path))})"
+            if kind == "parquet"
+            else f"read_csv({_s(str(path))}, header = true, all_varchar = true)"
+        )
         rows = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except (OSError, EOFError, UnicodeDecodeError) as error:
         raise ExportError(f"{path}: cannot be read ({error}).") from None
     except duckdb.Error as error:
-        raise ExportError(f"{path}: cannot be read as {kind.upper()}: {_first_line(error)}") from None
+        raise ExportError(
+            f"{path}: cannot be read as {kind.upper()}: {_first_line(error)}"
+        ) from None
     return Schema({row[0]: str(row[1]) for row in rows}, kind)
 
 
@@ -390,7 +434,9 @@ def detect(connection: duckdb.DuckDBPyConnection, path: Path) -> tuple[Format, S
             return candidate, schema
     found = ", ".join(list(schema.columns)[:12]) + (", ..." if len(schema.columns) > 12 else "")
     expected = "\n".join(f"  - {f.description}" for f in FORMATS)
-    raise ExportError(f"{path}: not a billing export PartnerOps knows. Columns found: {found}. Expected one of:\n{expected}")
+    raise ExportError(
+        f"{path}: not a billing export PartnerOps knows. Columns found: {found}. Expected one of:\n{expected}"
+    )
 
 
 def _first_line(error: Exception) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -13,7 +15,9 @@ from partnerops.hubs.models import Hub
 class CostImport(models.Model):
     """One billing export imported: which file (by checksum), which months it replaced."""
 
-    source = models.CharField(max_length=100, help_text="Whose bill: an import replaces this source's months.")
+    source = models.CharField(
+        max_length=100, help_text="Whose bill: an import replaces this source's months."
+    )
     file_name = models.CharField(max_length=300)
     checksum = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the file.")
     format = models.CharField(max_length=40)
@@ -25,7 +29,9 @@ class CostImport(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    superseded = models.BooleanField(default=False, help_text="A later import replaced all of its months.")
+    superseded = models.BooleanField(
+        default=False, help_text="A later import replaced all of its months."
+    )
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -44,7 +50,9 @@ class CostLine(models.Model):
     account = models.CharField(max_length=200)
     service = models.CharField(max_length=200)
     category = models.CharField(max_length=20)
-    hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.SET_NULL, related_name="cost_lines")
+    hub = models.ForeignKey(
+        Hub, null=True, blank=True, on_delete=models.SET_NULL, related_name="cost_lines"
+    )
     hub_name = models.CharField(max_length=100, blank=True)
     community = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="cost_lines"
@@ -52,8 +60,10 @@ class CostLine(models.Model):
     community_name = models.CharField(max_length=200, blank=True)
     rule = models.CharField(max_length=30)
     reason = models.CharField(max_length=300, blank=True)
-    amount = models.DecimalField(max_digits=24, decimal_places=9, help_text="Cost after credits.")
-    credits = models.DecimalField(max_digits=24, decimal_places=9, default=0)
+    # Billionths of the currency unit, as integers: exact on SQLite too, whose
+    # decimals are floating point, and exact in SUM on every database.
+    amount_nanos = models.BigIntegerField(help_text="Cost after credits, in 1e-9 of the currency.")
+    credits_nanos = models.BigIntegerField(default=0)
     lines = models.PositiveBigIntegerField(default=0)
 
     class Meta:
@@ -65,3 +75,24 @@ class CostLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.account} {self.service} {self.hub_name or 'unattributed'}: {self.amount}"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_nanos(self.amount_nanos)
+
+    @property
+    def credits(self) -> Decimal:
+        return from_nanos(self.credits_nanos)
+
+
+NANO = Decimal("1e-9")
+
+
+def to_nanos(amount: Decimal) -> int:
+    """An amount with at most nine decimals as an exact integer count of billionths."""
+    scaled = amount.quantize(NANO).scaleb(9)
+    return int(scaled)
+
+
+def from_nanos(nanos: int) -> Decimal:
+    return Decimal(nanos).scaleb(-9).quantize(NANO)

@@ -26,25 +26,41 @@ def summary_dict(summary: MonthSummary) -> dict[str, Any]:
         "attributed": _money(summary.attributed),
         "unattributed": _money(summary.unattributed),
         "communities": [
-            {"community": item.community, "hub": item.hub, "amount": _money(item.amount)} for item in summary.communities
+            {"community": item.community, "hub": item.hub, "amount": _money(item.amount)}
+            for item in summary.communities
         ],
         "credits": _money(summary.credits),
         "tax": _money(summary.tax),
         "adjustments": _money(summary.adjustments),
         "accounts": [
-            {"account": a.account, "total": _money(a.total), "attributed": _money(a.attributed), "unattributed": _money(a.unattributed)}
+            {
+                "account": a.account,
+                "total": _money(a.total),
+                "attributed": _money(a.attributed),
+                "unattributed": _money(a.unattributed),
+            }
             for a in summary.accounts
         ],
     }
 
 
 def file_dict(file: SourceFile) -> dict[str, Any]:
-    return {"file": str(file.path), "format": file.format, "sha256": file.checksum, "lines": file.lines, "months": list(file.months)}
+    return {
+        "file": str(file.path),
+        "format": file.format,
+        "sha256": file.checksum,
+        "lines": file.lines,
+        "months": list(file.months),
+    }
 
 
 def to_json(attribution: Attribution, summaries: list[MonthSummary]) -> str:
     return json.dumps(
-        {"files": [file_dict(f) for f in attribution.files], "months": [summary_dict(s) for s in summaries]}, indent=2
+        {
+            "files": [file_dict(f) for f in attribution.files],
+            "months": [summary_dict(s) for s in summaries],
+        },
+        indent=2,
     )
 
 
@@ -54,8 +70,12 @@ def to_csv(summaries: list[MonthSummary]) -> str:
     writer.writerow(["month", "currency", "community", "hub", "amount"])
     for summary in summaries:
         for item in summary.communities:
-            writer.writerow([summary.month, summary.currency, item.community, item.hub, _money(item.amount)])
-        writer.writerow([summary.month, summary.currency, "(unattributed)", "", _money(summary.unattributed)])
+            writer.writerow(
+                [summary.month, summary.currency, item.community, item.hub, _money(item.amount)]
+            )
+        writer.writerow(
+            [summary.month, summary.currency, "(unattributed)", "", _money(summary.unattributed)]
+        )
         writer.writerow([summary.month, summary.currency, "(total)", "", _money(summary.total)])
     return buffer.getvalue()
 
@@ -74,7 +94,12 @@ def print_tables(console: Console, summaries: list[MonthSummary]) -> None:
         for column in ("Account", "Total", "Attributed", "Unattributed"):
             reconciliation.add_column(column, justify="left" if column == "Account" else "right")
         for account in summary.accounts:
-            reconciliation.add_row(account.account, _money(account.total), _money(account.attributed), _money(account.unattributed))
+            reconciliation.add_row(
+                account.account,
+                _money(account.total),
+                _money(account.attributed),
+                _money(account.unattributed),
+            )
         console.print(reconciliation)
         console.print(
             f"credits {_money(summary.credits)}  tax {_money(summary.tax)}  adjustments {_money(summary.adjustments)}\n"

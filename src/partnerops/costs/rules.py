@@ -14,8 +14,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-DEFAULT_HUB_LABEL_KEYS = ("2i2c:hub-name", "k8s-namespace", "kubernetes.io/created-for/pvc/namespace")
-DEFAULT_CLUSTER_LABEL_KEYS = ("goog-k8s-cluster-name", "2i2c.org/cluster-name", "alpha.eksctl.io/cluster-name")
+DEFAULT_HUB_LABEL_KEYS = (
+    "2i2c:hub-name",
+    "k8s-namespace",
+    "kubernetes.io/created-for/pvc/namespace",
+)
+DEFAULT_CLUSTER_LABEL_KEYS = (
+    "goog-k8s-cluster-name",
+    "2i2c.org/cluster-name",
+    "alpha.eksctl.io/cluster-name",
+)
 # Namespaces that serve every hub of a cluster: pooled with its untagged cost.
 DEFAULT_SHARED_VALUES = ("support", "kube-system")
 
@@ -91,22 +99,34 @@ def load_rules_file(path: Path) -> Rules:
     except tomllib.TOMLDecodeError as error:
         raise RulesError(f"{path}: not valid TOML ({error}).") from None
     rules = Rules(
-        hub_label_keys=_strings(data.get("hub_label_keys", list(DEFAULT_HUB_LABEL_KEYS)), f"{path}: hub_label_keys"),
-        cluster_label_keys=_strings(
-            data.get("cluster_label_keys", list(DEFAULT_CLUSTER_LABEL_KEYS)), f"{path}: cluster_label_keys"
+        hub_label_keys=_strings(
+            data.get("hub_label_keys", list(DEFAULT_HUB_LABEL_KEYS)), f"{path}: hub_label_keys"
         ),
-        shared_values=_strings(data.get("shared_label_values", list(DEFAULT_SHARED_VALUES)), f"{path}: shared_label_values"),
+        cluster_label_keys=_strings(
+            data.get("cluster_label_keys", list(DEFAULT_CLUSTER_LABEL_KEYS)),
+            f"{path}: cluster_label_keys",
+        ),
+        shared_values=_strings(
+            data.get("shared_label_values", list(DEFAULT_SHARED_VALUES)),
+            f"{path}: shared_label_values",
+        ),
     )
     for index, hub in enumerate(data.get("hubs", []), start=1):
         where = f"{path}: hubs[{index}]"
         if not isinstance(hub, dict):
             raise RulesError(f"{where}: expected a table.")
-        missing = [key for key in ("name", "community") if not isinstance(hub.get(key), str) or not hub.get(key)]
+        missing = [
+            key
+            for key in ("name", "community")
+            if not isinstance(hub.get(key), str) or not hub.get(key)
+        ]
         if missing:
             raise RulesError(f"{where}: missing {', '.join(missing)}.")
         tenancy = hub.get("tenancy", "shared")
         if tenancy not in ("shared", "dedicated"):
-            raise RulesError(f"{where} ({hub['name']}): tenancy must be 'shared' or 'dedicated', not {tenancy!r}.")
+            raise RulesError(
+                f"{where} ({hub['name']}): tenancy must be 'shared' or 'dedicated', not {tenancy!r}."
+            )
         accounts = _strings(hub.get("accounts", []), f"{where}: accounts")
         if tenancy == "dedicated" and not accounts:
             raise RulesError(f"{where} ({hub['name']}): a dedicated hub needs its accounts.")
@@ -115,9 +135,13 @@ def load_rules_file(path: Path) -> Rules:
             raise RulesError(f"{where} ({hub['name']}): labels must be a table of strings.")
         rules.hubs.append(
             HubRule(
-                name=hub["name"], community=hub["community"], cluster=str(hub.get("cluster", "")),
-                accounts=accounts, dedicated=tenancy == "dedicated", labels=tuple(labels.items()),
-            )  # fmt: skip
+                name=hub["name"],
+                community=hub["community"],
+                cluster=str(hub.get("cluster", "")),
+                accounts=accounts,
+                dedicated=tenancy == "dedicated",
+                labels=tuple(labels.items()),
+            )
         )
     return rules
 
@@ -131,10 +155,15 @@ def rules_from_hubs() -> Rules:
     for hub in Hub.objects.select_related("community").order_by("name"):
         rules.hubs.append(
             HubRule(
-                name=hub.name, community=hub.community.name, cluster=hub.cluster,
-                accounts=tuple(hub.cloud_accounts), dedicated=hub.tenancy == Tenancy.DEDICATED,
-                labels=tuple(hub.cost_labels.items()), community_id=hub.community_id, hub_id=hub.pk,
-            )  # fmt: skip
+                name=hub.name,
+                community=hub.community.name,
+                cluster=hub.cluster,
+                accounts=tuple(hub.cloud_accounts),
+                dedicated=hub.tenancy == Tenancy.DEDICATED,
+                labels=tuple(hub.cost_labels.items()),
+                community_id=hub.community_id,
+                hub_id=hub.pk,
+            )
         )
     return rules
 
@@ -155,15 +184,21 @@ def load_usage_csv(path: Path) -> UsageWeights:
         reader = csv.DictReader(handle)
         expected = {"month", "cluster", "hub", "weight"}
         if reader.fieldnames is None or not expected <= set(reader.fieldnames):
-            raise RulesError(f"{path}: expected the columns month,cluster,hub,weight; found {reader.fieldnames}.")
+            raise RulesError(
+                f"{path}: expected the columns month,cluster,hub,weight; found {reader.fieldnames}."
+            )
         for row_number, row in enumerate(reader, start=2):
             month = normalize_month(row["month"] or "", f"{path}: row {row_number}, column month")
             try:
                 weight = Decimal(row["weight"])
             except InvalidOperation:
-                raise RulesError(f"{path}: row {row_number}, column weight: {row['weight']!r} is not a number.") from None
+                raise RulesError(
+                    f"{path}: row {row_number}, column weight: {row['weight']!r} is not a number."
+                ) from None
             if weight < 0:
-                raise RulesError(f"{path}: row {row_number}, column weight: a weight cannot be negative.")
+                raise RulesError(
+                    f"{path}: row {row_number}, column weight: a weight cannot be negative."
+                )
             key = (month, row["cluster"])
             weights[key][row["hub"]] = weights[key].get(row["hub"], Decimal(0)) + weight
     return dict(weights)

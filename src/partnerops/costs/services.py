@@ -14,8 +14,16 @@ from django.db import transaction
 
 from partnerops.core import audit
 from partnerops.core.locks import transaction_lock
-from partnerops.costs.engine import Attribution, HubRule, Share, attribute, summarize, Group, MonthSummary
-from partnerops.costs.models import CostImport, CostLine
+from partnerops.costs.engine import (
+    Attribution,
+    Group,
+    HubRule,
+    MonthSummary,
+    Share,
+    attribute,
+    summarize,
+)
+from partnerops.costs.models import CostImport, CostLine, to_nanos
 from partnerops.costs.rules import UsageWeights, load_usage_csv, rules_from_hubs
 
 
@@ -40,11 +48,15 @@ def cost_import(
     usage: UsageWeights | None = load_usage_csv(usage_path) if usage_path else None
     attribution = attribute(paths, rules_from_hubs(), usage, on_file=on_file)
     usage_checksum = hashlib.sha256(usage_path.read_bytes()).hexdigest() if usage_path else ""
-    return _store(actor=actor, attribution=attribution, source=source, usage_checksum=usage_checksum)
+    return _store(
+        actor=actor, attribution=attribution, source=source, usage_checksum=usage_checksum
+    )
 
 
 @transaction.atomic
-def _store(*, actor: Any, attribution: Attribution, source: str | None, usage_checksum: str) -> ImportResult:
+def _store(
+    *, actor: Any, attribution: Attribution, source: str | None, usage_checksum: str
+) -> ImportResult:
     sources = {file.path: source or file.provider for file in attribution.files}
     replaced: dict[str, set[str]] = defaultdict(set)
     for file in attribution.files:
@@ -62,13 +74,23 @@ def _store(*, actor: Any, attribution: Attribution, source: str | None, usage_ch
     CostLine.objects.bulk_create(_aggregate(attribution.shares, imports, sources), batch_size=2000)
     _mark_superseded()
     for cost_import_row in imports.values():
-        audit.record_create(actor=actor, instance=cost_import_row, message=f"replaced {', '.join(cost_import_row.months)}")
-    return ImportResult(list(imports.values()), attribution, {name: sorted(months) for name, months in replaced.items()})
+        audit.record_create(
+            actor=actor,
+            instance=cost_import_row,
+            message=f"replaced {', '.join(cost_import_row.months)}",
+        )
+    return ImportResult(
+        list(imports.values()),
+        attribution,
+        {name: sorted(months) for name, months in replaced.items()},
+    )
 
 
-def _aggregate(shares: list[Share], imports: dict[str, CostImport], sources: dict[Path, str]) -> list[CostLine]:
+def _aggregate(
+    shares: list[Share], imports: dict[str, CostImport], sources: dict[Path, str]
+) -> list[CostLine]:
     """One row per month x account x service x charge x hub x rule: labels are not kept."""
-    totals: dict[tuple[Any, ...], list[Decimal | int]] = {}
+    totals: dict[tuple[Any, ...], tuple[Decimal, Decimal, int]] = {}
     for share in shares:
         group = share.group
         hub = share.hub
@@ -77,22 +99,51 @@ def _aggregate(shares: list[Share], imports: dict[str, CostImport], sources: dic
             hub.hub_id if hub else None, hub.name if hub else "", hub.community_id if hub else None,
             hub.community if hub else "", share.rule, share.reason,
         )  # fmt: skip
-        credit_share = group.credits * share.amount / group.amount if group.amount else group.credits
-        entry = totals.setdefault(key, [Decimal(0), Decimal(0), 0])
-        entry[0] += share.amount
-        entry[1] += credit_share.quantize(Decimal("1e-9"))
-        entry[2] += group.lines if share.amount == group.amount else 0
+        credit_share = (
+            group.credits * share.amount / group.amount if group.amount else group.credits
+        )
+        amount, credits, count = totals.get(key, (Decimal(0), Decimal(0), 0))
+        totals[key] = (
+            amount + share.amount,
+            credits + credit_share.quantize(Decimal("1e-9")),
+            count + (group.lines if share.amount == group.amount else 0),
+        )
     lines = []
     for key, (amount, credits, count) in totals.items():
-        file_path, month, currency, account, service, category, hub_id, hub_name, community_id, community, rule, reason = key
+        (
+            file_path,
+            month,
+            currency,
+            account,
+            service,
+            category,
+            hub_id,
+            hub_name,
+            community_id,
+            community,
+            rule,
+            reason,
+        ) = key
         cost_import_row = imports[file_path]
         lines.append(
             CostLine(
-                cost_import=cost_import_row, source=cost_import_row.source, month=month, currency=currency,
-                account=account[:200], service=service[:200], category=category, hub_id=hub_id, hub_name=hub_name,
-                community_id=community_id, community_name=community, rule=rule, reason=reason[:300],
-                amount=amount, credits=credits, lines=count,
-            )  # fmt: skip
+                cost_import=cost_import_row,
+                source=cost_import_row.source,
+                month=month,
+                currency=currency,
+                account=account[:200],
+                service=service[:200],
+                category=category,
+                hub_id=hub_id,
+                hub_name=hub_name,
+                community_id=community_id,
+                community_name=community,
+                rule=rule,
+                reason=reason[:300],
+                amount_nanos=to_nanos(amount),
+                credits_nanos=to_nanos(credits),
+                lines=count,
+            )
         )
     return lines
 
@@ -112,7 +163,12 @@ def stored_shares(month: str) -> list[Share]:
         group = Group(line.source, line.month, line.currency, line.account, line.service, line.category,
                       None, None, line.amount - line.credits, line.credits, line.lines)  # fmt: skip
         hub = (
-            HubRule(line.hub_name, line.community_name, community_id=line.community_id, hub_id=line.hub_id)
+            HubRule(
+                line.hub_name,
+                line.community_name,
+                community_id=line.community_id,
+                hub_id=line.hub_id,
+            )
             if line.hub_name
             else None
         )

@@ -20,13 +20,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
-        load = commands.add_parser("import", help="Import billing exports; replaces their months for their source.")
+        load = commands.add_parser(
+            "import", help="Import billing exports; replaces their months for their source."
+        )
         load.add_argument("files", nargs="+", type=Path)
-        load.add_argument("--usage", type=Path, help="CSV of month,cluster,hub,weight for shared clusters.")
-        load.add_argument("--source", help="Whose bill (default: the provider); an import replaces its months.")
-        standalone = commands.add_parser("attribute", help="Attribute exports with a rules file; no database needed.")
+        load.add_argument(
+            "--usage", type=Path, help="CSV of month,cluster,hub,weight for shared clusters."
+        )
+        load.add_argument(
+            "--source", help="Whose bill (default: the provider); an import replaces its months."
+        )
+        standalone = commands.add_parser(
+            "attribute", help="Attribute exports with a rules file; no database needed."
+        )
         standalone.add_argument("files", nargs="+", type=Path)
-        standalone.add_argument("--rules", type=Path, help="TOML rules file (docs/costs.md); without it all is unattributed.")
+        standalone.add_argument(
+            "--rules",
+            type=Path,
+            help="TOML rules file (docs/costs.md); without it all is unattributed.",
+        )
         standalone.add_argument("--usage", type=Path)
         standalone.add_argument("--month", help="YYYY-MM: only this invoice month.")
         standalone.add_argument("--format", choices=["json", "csv", "table"], default="table")
@@ -41,14 +53,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
 
     def _console(self) -> Console:
-        return Console(file=self.stdout, width=120)
+        return Console(file=self.stdout, width=120)  # type: ignore[arg-type]
 
     def _import(self, options: dict[str, Any]) -> None:
         from partnerops.costs.services import cost_import
 
         files: list[Path] = options["files"]
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} files"),
-                      TimeElapsedColumn(), console=Console(file=self.stderr)) as progress:  # fmt: skip
+                      TimeElapsedColumn(), console=Console(file=self.stderr)) as progress:  # type: ignore[arg-type]  # fmt: skip
             task = progress.add_task("Reading and attributing", total=len(files))
             result = cost_import(
                 actor=None, paths=files, usage_path=options["usage"], source=options["source"],

@@ -1,0 +1,120 @@
+"""API v1: cloud cost imports, monthly reports and drill-down."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Sum
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.responses import Status as Reply
+
+from partnerops.api.auth import can_import_costs, can_view_pipeline
+from partnerops.costs import output
+from partnerops.costs.formats import ExportError
+from partnerops.costs.models import CostImport, CostLine, from_nanos
+from partnerops.costs.rules import RulesError, normalize_month
+from partnerops.costs.services import cost_import, imported_months, month_report
+
+costs = Router(tags=["cloud costs"])
+
+
+class CostImportOut(Schema):
+    id: int
+    source: str
+    file_name: str
+    checksum: str
+    format: str
+    provider: str
+    months: list[str]
+    lines: int
+    imported_at: dt.datetime
+    superseded: bool
+
+
+class ImportResultOut(Schema):
+    imports: list[CostImportOut]
+    replaced: dict[str, list[str]]
+    months: list[dict[str, Any]]
+
+
+def _save(upload: UploadedFile, folder: Path) -> Path:
+    path = folder / Path(upload.name or "upload").name
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return path
+
+
+@costs.get("/imports", response=list[CostImportOut], auth=can_view_pipeline)
+def list_cost_imports(request: HttpRequest) -> Any:
+    return list(CostImport.objects.all()[:200])
+
+
+@costs.post("/imports", response={201: ImportResultOut}, auth=can_import_costs)
+def import_costs(
+    request: HttpRequest,
+    files: list[UploadedFile] = File(...),  # noqa: B008 - ninja's way to declare uploads
+    usage: UploadedFile | None = File(None),  # noqa: B008
+    source: str = Form(""),
+) -> Reply[dict[str, Any]]:
+    """Upload billing exports (multipart, field ``files``); their months are replaced for their source."""
+    with tempfile.TemporaryDirectory(prefix="partnerops-costs-") as folder:
+        paths = [_save(upload, Path(folder)) for upload in files]
+        usage_path = _save(usage, Path(folder)) if usage else None
+        try:
+            result = cost_import(
+                actor=request.user, paths=paths, usage_path=usage_path, source=source or None
+            )
+        except (ExportError, RulesError) as error:
+            raise HttpError(422, str(error)) from None
+    body = {
+        "imports": result.imports,
+        "replaced": result.replaced,
+        "months": [output.summary_dict(summary) for summary in result.attribution.summaries()],
+    }
+    return Reply(201, body)
+
+
+@costs.get("/months", response=list[str], auth=can_view_pipeline)
+def list_cost_months(request: HttpRequest) -> list[str]:
+    return imported_months()
+
+
+@costs.get("/report", response=list[dict[str, Any]], auth=can_view_pipeline)
+def cost_report(request: HttpRequest, month: str) -> list[dict[str, Any]]:
+    """Per currency: each community's amount, the unattributed rest and the total, to the cent."""
+    try:
+        month = normalize_month(month, "month")
+    except RulesError as error:
+        raise HttpError(422, str(error)) from None
+    return [output.summary_dict(summary) for summary in month_report(month)]
+
+
+@costs.get(
+    "/report/{month}/{currency}/{hub}", response=list[dict[str, Any]], auth=can_view_pipeline
+)
+def cost_drilldown(
+    request: HttpRequest, month: str, currency: str, hub: str
+) -> list[dict[str, Any]]:
+    """The accounts and services behind one hub's amount; hub ``-`` for the unattributed rest."""
+    lines = CostLine.objects.filter(
+        month=month, currency=currency, hub_name="" if hub == "-" else hub
+    )
+    rows = (
+        lines.values("account", "service", "category", "rule", "reason")
+        .annotate(amount_nanos=Sum("amount_nanos"), credits_nanos=Sum("credits_nanos"))
+        .order_by("account", "service", "category")
+    )
+    result = []
+    for row in rows:
+        fields: dict[str, Any] = dict(row)
+        amount, credits = (
+            from_nanos(fields.pop("amount_nanos")),
+            from_nanos(fields.pop("credits_nanos")),
+        )
+        result.append({**fields, "amount": f"{amount:.9f}", "credits": f"{credits:.9f}"})
+    return result

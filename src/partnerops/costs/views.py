@@ -1,0 +1,143 @@
+"""Pages: upload exports, see a month's reconciliation, drill into a community's amount."""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from partnerops.core.access import requires
+from partnerops.core.roles import Capability, has_capability
+from partnerops.costs.formats import ExportError
+from partnerops.costs.models import CostImport, CostLine, from_nanos
+from partnerops.costs.rules import RulesError, normalize_month
+from partnerops.costs.services import cost_import, imported_months, month_report
+
+VIEW = Capability.VIEW_PIPELINE
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data: object, initial: object = None) -> object:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(  # type: ignore[assignment]
+        widget=MultipleFileInput(), help_text="Billing exports: CSV, CSV.gz, JSON lines, Parquet."
+    )
+    usage = forms.FileField(
+        required=False, help_text="Optional CSV of month,cluster,hub,weight for shared clusters."
+    )
+    source = forms.CharField(
+        required=False,
+        help_text="Whose bill (default: the provider). An import replaces its months.",
+    )
+
+
+def _save(upload: object, folder: Path) -> Path:
+    name = Path(getattr(upload, "name", "upload")).name
+    path = folder / name
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():  # type: ignore[attr-defined]
+            handle.write(chunk)
+    return path
+
+
+@requires(VIEW, write=Capability.IMPORT_COSTS)
+def cost_overview(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with tempfile.TemporaryDirectory(prefix="partnerops-costs-") as folder:
+            paths = [_save(upload, Path(folder)) for upload in form.cleaned_data["files"]]
+            usage = (
+                _save(form.cleaned_data["usage"], Path(folder))
+                if form.cleaned_data["usage"]
+                else None
+            )
+            try:
+                result = cost_import(
+                    actor=request.user,
+                    paths=paths,
+                    usage_path=usage,
+                    source=form.cleaned_data["source"] or None,
+                )
+            except (ExportError, RulesError) as error:
+                form.add_error(None, str(error))
+            else:
+                for source, months in result.replaced.items():
+                    messages.success(request, f"Imported {source}: {', '.join(months)} replaced.")
+                return redirect(
+                    "costs:month",
+                    month=result.attribution.months()[-1] if result.attribution.months() else "",
+                )
+    context = {
+        "form": form,
+        "months": imported_months(),
+        "imports": CostImport.objects.select_related("imported_by")[:30],
+        "can_import": has_capability(request.user, Capability.IMPORT_COSTS),
+    }
+    return render(request, "costs/overview.html", context)
+
+
+@requires(VIEW)
+def cost_month(request: HttpRequest, month: str) -> HttpResponse:
+    try:
+        month = normalize_month(month, "month")
+    except RulesError:
+        raise Http404("Not a month.") from None
+    summaries = month_report(month)
+    if not summaries:
+        messages.info(request, f"No costs imported for {month}.")
+        return redirect("costs:overview")
+    return render(
+        request,
+        "costs/month.html",
+        {"month": month, "summaries": summaries, "months": imported_months()},
+    )
+
+
+@requires(VIEW)
+def cost_drilldown(request: HttpRequest, month: str, currency: str, hub: str) -> HttpResponse:
+    """The services and accounts behind one hub's amount (or the unattributed rest: hub '-')."""
+    lines = CostLine.objects.filter(
+        month=month, currency=currency, hub_name="" if hub == "-" else hub
+    )
+    aggregated = (
+        lines.values("account", "service", "category", "rule", "reason")
+        .annotate(amount_nanos=Sum("amount_nanos"), credits_nanos=Sum("credits_nanos"))
+        .order_by("account", "service", "category")
+    )
+    rows: list[dict[str, object]] = [
+        {
+            **row,
+            "amount": from_nanos(row["amount_nanos"]),
+            "credits": from_nanos(row["credits_nanos"]),
+        }
+        for row in aggregated
+    ]
+    if not rows:
+        raise Http404("Nothing imported for that hub and month.")
+    community = lines.values_list("community_name", flat=True).first() or "(unattributed)"
+    total = sum((from_nanos(row["amount_nanos"]) for row in aggregated), Decimal(0))
+    context = {
+        "month": month,
+        "currency": currency,
+        "hub": hub,
+        "community": community,
+        "rows": rows,
+        "total": total,
+    }
+    return render(request, "costs/drilldown.html", context)
