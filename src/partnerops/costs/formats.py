@@ -8,6 +8,7 @@ Python. Amounts are DECIMAL(38, 9) from the moment they are read.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import re
@@ -84,11 +85,18 @@ class Format:
     relation: Callable[[str, Schema, tuple[str, ...], tuple[str, ...]], str]
 
 
-def _csv(path: str, amount_columns: list[str]) -> str:
-    types = ", ".join(f"{_s(column)}: {_s(AMOUNT)}" for column in amount_columns)
+def _csv(path: str, amount_columns: list[str], schema: Schema | None = None) -> str:
+    """Read with the columns detection already found: no second sniffing pass, text
+    stays text, amounts parse straight to decimals (a bad one names its line)."""
+    if schema is None:
+        types = ", ".join(f"{_s(column)}: {_s(AMOUNT)}" for column in amount_columns)
+        return f"read_csv({_s(path)}, header = true, auto_detect = true, types = {{{types}}})"
+    columns = ", ".join(
+        f"{_s(name)}: {_s(AMOUNT if name in amount_columns else 'VARCHAR')}" for name in schema.columns
+    )
     return (
-        f"read_csv({_s(path)}, header = true, all_varchar = false, auto_detect = true, "
-        f"types = {{{types}}}, sample_size = 20480)"
+        f"read_csv({_s(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+        f"escape = '\"', columns = {{{columns}}})"
     )
 
 
@@ -124,11 +132,9 @@ GCP_CATEGORY = (
 
 
 def _gcp_label(list_expression: str, keys: tuple[str, ...]) -> str:
+    """The value of the first of ``keys`` present, in the keys' order of preference."""
     return _coalesce(
-        [
-            f"list_extract(list_filter({list_expression}, lambda l: l.key = {_s(key)}), 1).value"
-            for key in keys
-        ]
+        [f"list_extract(list_filter({list_expression}, lambda l: l.key = {_s(key)}), 1).value" for key in keys]
     )
 
 
@@ -141,7 +147,7 @@ def _gcp_select(source: str, hub_keys: tuple[str, ...], cluster_keys: tuple[str,
             coalesce(service.description, service.id, '(no service)') AS service,
             {GCP_CATEGORY.format(cost_type="cost_type")} AS category,
             {_gcp_label("labels", hub_keys)} AS hub_label,
-            {_coalesce([_gcp_label("labels", cluster_keys), _gcp_label("project.labels", cluster_keys)])} AS cluster_label,
+            {_gcp_label("labels", cluster_keys)} AS cluster_label,
             CAST(cost AS {AMOUNT}) AS gross,
             CAST(coalesce(list_sum(list_transform(credits, lambda c: CAST(c.amount AS {AMOUNT}))), 0) AS {AMOUNT}) AS credits
         FROM {source}"""
@@ -201,7 +207,7 @@ def _gcp_csv(
             {_coalesce(cluster_sources)} AS cluster_label,
             CAST({_q("cost")} AS {AMOUNT}) AS gross,
             CAST({credits_sum} AS {AMOUNT}) AS credits
-        FROM {_csv(path, ["cost"])}"""
+        FROM {_csv(path, ["cost"], schema)}"""
 
 
 # AWS Cost and Usage Report 2.0 (Data Exports) and legacy CUR --------------------------
@@ -241,7 +247,7 @@ def _aws(
         return _q(name) if name in schema.columns else "NULL"
 
     cost_column = "lineItem/UnblendedCost" if legacy else "line_item_unblended_cost"
-    source = f"read_parquet({_s(path)})" if schema.kind == "parquet" else _csv(path, [cost_column])
+    source = f"read_parquet({_s(path)})" if schema.kind == "parquet" else _csv(path, [cost_column], schema)
     tags = None if legacy else "resource_tags"
     line_type = column("line_item_line_item_type", "lineItem/LineItemType")
     return f"""
@@ -290,7 +296,7 @@ def _azure(
             {tag(cluster_keys)} AS cluster_label,
             CAST({_q("CostInBillingCurrency")} AS {AMOUNT}) AS gross,
             CAST(0 AS {AMOUNT}) AS credits
-        FROM {_csv(path, ["CostInBillingCurrency"])}"""
+        FROM {_csv(path, ["CostInBillingCurrency"], schema)}"""
 
 
 # The simple monthly CSVs people download today ------------------------------------------
@@ -312,7 +318,7 @@ def _gcp_report(
             CAST(NULL AS VARCHAR) AS cluster_label,
             CAST({_q(amount)} AS {AMOUNT}) AS gross,
             CAST(0 AS {AMOUNT}) AS credits
-        FROM {_csv(path, [amount])}"""
+        FROM {_csv(path, [amount], schema)}"""
 
 
 def _aws_cost_explorer(
@@ -412,11 +418,15 @@ def read_schema(connection: duckdb.DuckDBPyConnection, path: Path) -> Schema:
             if not isinstance(record, dict):
                 raise ExportError(f"{path}: row 1 is not a JSON object.")
             return Schema({name: "JSON" for name in record}, kind)
-        source = (
-            f"read_parquet({_s(str(path))})"
-            if kind == "parquet"
-            else f"read_csv({_s(str(path))}, header = true, all_varchar = true)"
-        )
+        if kind == "csv":
+            # The header line is all detection needs; no sniffing pass over the file.
+            opener = gzip.open if path.name.lower().endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader([handle.readline()]), [])
+            if not header or not any(name.strip() for name in header):
+                raise ExportError(f"{path}: row 1 has no column names.")
+            return Schema({name: "VARCHAR" for name in header}, kind)
+        source = f"read_parquet({_s(str(path))})"
         rows = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except (OSError, EOFError, UnicodeDecodeError) as error:
         raise ExportError(f"{path}: cannot be read ({error}).") from None
