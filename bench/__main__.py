@@ -1,5 +1,5 @@
-"""`make bench`: every benchmark on SQLite and PostgreSQL, JSON under bench/results/,
-summarised in docs/performance.md.
+"""`make bench`: the pipeline benchmark on SQLite and PostgreSQL and the cloud-cost
+benchmark; JSON under bench/results/, summarised in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -51,6 +51,13 @@ def main() -> int:
                 command = [sys.executable, "-m", module, str(output)]
                 done = subprocess.run(command, env=env, cwd=ROOT, check=False)
                 failures += done.returncode != 0
+    if os.environ.get("BENCH_SKIP_COSTS") != "1":
+        # Database-independent; generates its exports once under var/bench-data.
+        print("bench.costs (1, 2 and 5 million lines; set BENCH_SKIP_COSTS=1 to skip):")
+        failures += (
+            subprocess.run([sys.executable, "-m", "bench.costs"], cwd=ROOT, check=False).returncode
+            != 0
+        )
     write_summary(RESULTS, ROOT / "docs" / "performance.md")
     print("Summary written to docs/performance.md")
     return 1 if failures else 0

@@ -328,8 +328,12 @@ def measure(implementation: str, path: Path, rules_path: Path, usage_path: Path)
         process.communicate()
         return {"status": f"stopped after {timeout} s"}
     if process.returncode != 0:
-        last = (stderr.strip().splitlines() or ["?"])[-1]
-        reason = "out of memory (limit 16 GB)" if "MemoryError" in stderr else last[:200]
+        last = (stderr.strip().splitlines() or [f"exit code {process.returncode}, no message"])[-1]
+        reason = (
+            "out of memory (limit 16 GB)"
+            if "MemoryError" in stderr or "bad_alloc" in stderr
+            else last[:200]
+        )
         return {"status": f"failed: {reason}"}
     report = json.loads(stdout.strip().splitlines()[-1])
     return {

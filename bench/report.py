@@ -9,10 +9,49 @@ START = "<!-- results:start (written by make bench) -->"
 END = "<!-- results:end -->"
 
 
+def _costs(report: dict) -> list[str]:
+    lines = [
+        f"### {report['benchmark']}",
+        "",
+        f"{report['machine']}, Python {report['python']}; measured {report['measured_at']}. Seconds of work in each "
+        "process (imports before the clock) and its peak resident memory. floor = DuckDB alone reading and grouping "
+        "every field the rules use; minimal = DuckDB reading month, account and cost only.",
+        "",
+        "| export | lines | file MB | ours s | ours peak MB | floor s | ours/floor | minimal s | pandas s | pandas peak MB | pandas/ours | ours s per million |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for case in report["cases"]:
+        ours, floor, minimal, pandas = (
+            case["ours"],
+            case["floor"],
+            case["floor-minimal"],
+            case["pandas"],
+        )
+
+        def cell(result: dict, key: str) -> str:
+            return (
+                str(result.get(key, ""))
+                if result.get("status") == "ok"
+                else result.get("status", "")
+            )
+
+        lines.append(
+            f"| {case['format']} | {case['lines']:,} | {case['file_mb']:,.0f} | {cell(ours, 'seconds')} | {cell(ours, 'peak_mb')} "
+            f"| {cell(floor, 'seconds')} | {case.get('ours_vs_floor', '')} | {cell(minimal, 'seconds')} "
+            f"| {cell(pandas, 'seconds')} | {cell(pandas, 'peak_mb')} | {case.get('pandas_vs_ours', '')} "
+            f"| {case.get('ours_seconds_per_million', '')} |"
+        )
+    lines.append("")
+    return lines
+
+
 def render(results_dir: Path) -> str:
     lines: list[str] = []
     for path in sorted(results_dir.glob("*.json")):
         report = json.loads(path.read_text())
+        if "cases" in report:
+            lines += _costs(report)
+            continue
         lines += [
             f"### {report['benchmark']} on {report['database']}",
             "",

@@ -92,7 +92,8 @@ def _csv(path: str, amount_columns: list[str], schema: Schema | None = None) -> 
         types = ", ".join(f"{_s(column)}: {_s(AMOUNT)}" for column in amount_columns)
         return f"read_csv({_s(path)}, header = true, auto_detect = true, types = {{{types}}})"
     columns = ", ".join(
-        f"{_s(name)}: {_s(AMOUNT if name in amount_columns else 'VARCHAR')}" for name in schema.columns
+        f"{_s(name)}: {_s(AMOUNT if name in amount_columns else 'VARCHAR')}"
+        for name in schema.columns
     )
     return (
         f"read_csv({_s(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
@@ -134,7 +135,10 @@ GCP_CATEGORY = (
 def _gcp_label(list_expression: str, keys: tuple[str, ...]) -> str:
     """The value of the first of ``keys`` present, in the keys' order of preference."""
     return _coalesce(
-        [f"list_extract(list_filter({list_expression}, lambda l: l.key = {_s(key)}), 1).value" for key in keys]
+        [
+            f"list_extract(list_filter({list_expression}, lambda l: l.key = {_s(key)}), 1).value"
+            for key in keys
+        ]
     )
 
 
@@ -247,7 +251,11 @@ def _aws(
         return _q(name) if name in schema.columns else "NULL"
 
     cost_column = "lineItem/UnblendedCost" if legacy else "line_item_unblended_cost"
-    source = f"read_parquet({_s(path)})" if schema.kind == "parquet" else _csv(path, [cost_column], schema)
+    source = (
+        f"read_parquet({_s(path)})"
+        if schema.kind == "parquet"
+        else _csv(path, [cost_column], schema)
+    )
     tags = None if legacy else "resource_tags"
     line_type = column("line_item_line_item_type", "lineItem/LineItemType")
     return f"""
