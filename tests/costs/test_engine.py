@@ -191,3 +191,17 @@ def test_largest_remainder_parts_add_up(parts: dict[int, Decimal]) -> None:
         D("0.01"), rounding="ROUND_HALF_UP"
     )
     assert all(abs(rounded[key] - parts[key]) < D("0.01") for key in parts)
+
+
+def test_a_hub_label_naming_its_cluster_does_not_claim_the_cluster() -> None:
+    rules = Rules(
+        hubs=[
+            HubRule(
+                "ocean",
+                "Coastal Ocean",
+                cluster="c1",
+                labels=(("k8s-namespace", "ocean"), ("goog-k8s-cluster-name", "c1")),
+            )
+        ]
+    )
+    assert set(rules.label_values()) == {"ocean"}

@@ -58,10 +58,12 @@ class Rules:
     def label_values(self) -> dict[str, HubRule]:
         """Hub label value -> hub, for the shared hubs."""
         values: dict[str, HubRule] = {}
+        cluster_keys = set(self.cluster_label_keys)
         for hub in self.hubs:
             if hub.dedicated:
                 continue
-            wanted = [value for _, value in hub.labels] or [hub.name]
+            # A hub's labels may also name its cluster; that one marks the cluster, not the hub.
+            wanted = [value for key, value in hub.labels if key not in cluster_keys] or [hub.name]
             for value in wanted:
                 values[value] = hub
         return values

@@ -226,6 +226,7 @@ def load_demo(*, seed: int = 2026) -> DemoSummary:
         summary.contacts += _contacts(organization, lead_owner, rng)
         _engagement(organization, target, lead_owner, rng, today)
         summary.engagements += 1
+    _demo_costs(lead_owner, today)
     for name, kind, country in OTHERS:
         if services.Organization.objects.filter(name__iexact=name).exists():
             summary.skipped += 1
@@ -391,9 +392,10 @@ def _agreement_and_hub(
         url=f"https://{slug}.hubs.example.org",
         community=engagement.organization,
         agreement=agreement,
-        cluster=rng.choice(["shared-gke-us", "shared-eks-eu"]),
+        cluster="shared-gke-us",
         provider="gcp",
-        cost_labels={"k8s-namespace": slug, "goog-k8s-cluster-name": "shared-gke-us"},
+        cloud_accounts=["demo-shared-project"],
+        cost_labels={"k8s-namespace": slug},
         service_start_on=start,
     )
     hubs.hub_transition(actor=owner, hub=hub, state=HubState.DEPLOYING, on=since)
@@ -407,3 +409,73 @@ def _agreement_and_hub(
             on=today,
         )
         hubs.hub_transition(actor=owner, hub=hub, state=HubState.DECOMMISSIONED, on=today)
+
+
+def _demo_costs(actor: Any, today: dt.date) -> None:
+    """Last month's cloud bill for the demo hubs, as a GCP billing export, imported
+    the way Operations would (skipped when that month is already imported)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from partnerops.costs.models import CostLine
+    from partnerops.costs.services import cost_import
+    from partnerops.hubs.models import Hub
+
+    month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y%m")
+    hubs = list(Hub.objects.exclude(state="decommissioned").order_by("name"))
+    if not hubs or CostLine.objects.filter(month=f"{month[:4]}-{month[4:]}").exists():
+        return
+    rng = random.Random(month)
+    records = []
+    for hub in hubs:
+        for service, scale in (("Compute Engine", 600), ("Cloud Storage", 80), ("Networking", 40)):
+            labels = [{"key": key, "value": value} for key, value in hub.cost_labels.items()]
+            records.append(
+                _gcp_line(
+                    month, "demo-shared-project", service, labels, rng.uniform(0.2, 1.0) * scale
+                )
+            )
+    for service in (
+        "Kubernetes Engine",
+        "Cloud Logging",
+    ):  # the shared clusters' own cost, no hub label
+        labels = [{"key": "goog-k8s-cluster-name", "value": "shared-gke-us"}]
+        records.append(
+            _gcp_line(month, "demo-shared-project", service, labels, rng.uniform(100, 300))
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"gcp-billing-export-{month}.json"
+        path.write_text("".join(json.dumps(record) + "\n" for record in records))
+        # Requested memory byte-hours per hub: how the cluster's own cost is shared.
+        usage = Path(folder) / "usage.csv"
+        usage.write_text(
+            "month,cluster,hub,weight\n"
+            + "".join(
+                f"{month[:4]}-{month[4:]},{hub.cluster},{hub.name},{rng.randint(1, 50) * 10**12}\n"
+                for hub in hubs
+            )
+        )
+        cost_import(actor=actor, paths=[path], usage_path=usage)
+
+
+def _gcp_line(
+    month: str, project: str, service: str, labels: list[dict[str, str]], cost: float
+) -> dict[str, Any]:
+    return {
+        "billing_account_id": "01DEMO-000000-000000",
+        "invoice": {"month": month},
+        "cost_type": "regular",
+        "service": {"id": service[:3].upper(), "description": service},
+        "project": {"id": project, "name": project, "labels": []},
+        "labels": labels,
+        "cost": round(cost, 6),
+        "currency": "USD",
+        "credits": [
+            {
+                "name": "Sustained use discount",
+                "amount": -round(cost * 0.05, 6),
+                "type": "SUSTAINED_USAGE_DISCOUNT",
+            }
+        ],
+    }

@@ -1,0 +1,37 @@
+"""`make demo`: realistic data over every phase and status, loaded twice without harm."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from partnerops.contracts.models import Agreement
+from partnerops.costs.models import CostLine
+from partnerops.costs.services import month_report
+from partnerops.crm.demo import load_demo
+from partnerops.crm.models import Engagement, Organization
+from partnerops.crm.pipeline import PHASE_STATUSES, Phase
+from partnerops.hubs.models import Hub
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_covers_the_pipeline_and_is_idempotent() -> None:
+    first = load_demo()
+    assert first.organizations == 40 and first.engagements == 34
+    phases = set(Engagement.objects.values_list("phase", flat=True))
+    statuses = set(Engagement.objects.values_list("status", flat=True))
+    assert phases == set(Phase)
+    assert statuses == {status for allowed in PHASE_STATUSES.values() for status in allowed}
+    assert Agreement.objects.exists() and Hub.objects.exists()
+    month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+    (summary,) = month_report(month)
+    assert summary.communities and summary.attributed + summary.unattributed == summary.total
+    counts = (Organization.objects.count(), Engagement.objects.count(), CostLine.objects.count())
+    second = load_demo()
+    assert (second.organizations, second.skipped) == (0, 40)
+    assert (
+        Organization.objects.count(),
+        Engagement.objects.count(),
+        CostLine.objects.count(),
+    ) == counts
