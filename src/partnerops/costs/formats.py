@@ -68,6 +68,8 @@ def _coalesce(expressions: list[str]) -> str:
 class Schema:
     columns: dict[str, str]  # name -> DuckDB type (VARCHAR for text formats)
     kind: str  # csv, json, parquet
+    # The keys of a Parquet tag map, when known: only those spellings are looked up.
+    map_keys: frozenset[str] | None = None
 
     def has(self, *names: str) -> bool:
         return all(name in self.columns for name in names)
@@ -226,6 +228,8 @@ def _aws_tag(schema: Schema, keys: tuple[str, ...], *, map_column: str | None) -
     expressions: list[str] = []
     for key in keys:
         for form in _tag_key_forms(key):
+            if schema.map_keys is not None and form not in schema.map_keys:
+                continue  # this spelling is in no line of the file
             if map_column and schema.columns.get(map_column, "").upper().startswith("MAP"):
                 expressions.append(f"map_extract_value({_q(map_column)}, {_s(form)})")
             elif map_column:
@@ -436,6 +440,14 @@ def read_schema(connection: duckdb.DuckDBPyConnection, path: Path) -> Schema:
             return Schema({name: "VARCHAR" for name in header}, kind)
         source = f"read_parquet({_s(str(path))})"
         rows = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        types = {row[0]: str(row[1]) for row in rows}
+        if types.get("resource_tags", "").upper().startswith("MAP"):
+            # One cheap pass over the tag map's keys (a column of short strings) saves
+            # trying every spelling of every label key on every line.
+            keys = connection.execute(
+                f"SELECT DISTINCT unnest(map_keys(resource_tags)) FROM {source}"
+            ).fetchall()
+            return Schema(types, kind, frozenset(key for (key,) in keys))
     except (OSError, EOFError, UnicodeDecodeError) as error:
         raise ExportError(f"{path}: cannot be read ({error}).") from None
     except duckdb.Error as error:
