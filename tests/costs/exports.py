@@ -11,6 +11,7 @@ import csv
 import gzip
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -56,6 +57,7 @@ EXPECTED_OCTOBER = {
     "unattributed": "1.61",
     "total": "27.39",
 }
+EXPECTED_OCTOBER_TOTAL = Decimal("27.39")
 USAGE_CSV = "month,cluster,hub,weight\n2026-10,shared-k8s,ocean,2\n2026-10,shared-k8s,prairie,1\n"
 
 
