@@ -28,7 +28,14 @@ from partnerops.contracts.forms import (
     TierForm,
     TransitionForm,
 )
-from partnerops.contracts.models import Agreement, AgreementState, CheckIn, Deliverable, ServiceTier
+from partnerops.contracts.models import (
+    Agreement,
+    AgreementState,
+    CheckIn,
+    Deliverable,
+    FormalDocumentVersion,
+    ServiceTier,
+)
 from partnerops.contracts.states import AGREEMENT_MOVES
 from partnerops.core import audit
 from partnerops.core.access import requires
@@ -343,8 +350,6 @@ def renewals(request: HttpRequest) -> HttpResponse:
 @requires(VIEW)
 def formal_documents(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    from partnerops.contracts.models import FormalDocumentVersion
-
     context = {
         "versions": FormalDocumentVersion.objects.all(),
         "current": selectors.current_formal_documents(today),

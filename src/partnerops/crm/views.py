@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +29,14 @@ from partnerops.crm.forms import (
     QualificationForm,
     TimelineEntryForm,
 )
-from partnerops.crm.models import Contact, Engagement, Organization, OrganizationKind
+from partnerops.crm.models import (
+    Assessment,
+    Contact,
+    Criterion,
+    Engagement,
+    Organization,
+    OrganizationKind,
+)
 from partnerops.crm.pipeline import PHASE_MOVES, PHASE_ORDER, Phase, Status, allowed_targets
 
 VIEW = Capability.VIEW_PIPELINE
@@ -93,8 +102,6 @@ def board_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(VIEW)
 def engagement_list(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     filters = selectors.EngagementFilters.from_query(request.GET)
     page = selectors.engagement_page(filters, request.GET.get("page"), settings.PAGE_SIZE)
     query = request.GET.copy()
@@ -119,7 +126,6 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "engagement": engagement,
         "timeline": timeline,
-        "qualification": services.qualification_snapshot(engagement),
         "criteria": _criteria_rows(services.qualification_snapshot(engagement)),
         "targets": allowed_targets(engagement.state),
         "entry_form": TimelineEntryForm(),
@@ -130,8 +136,6 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _criteria_rows(snapshot: dict[str, dict[str, str]]) -> list[dict[str, str]]:
-    from partnerops.crm.models import Assessment, Criterion
-
     return [
         {
             "label": criterion.label,
@@ -176,7 +180,6 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Engagement saved.")
             return redirect("crm:engagement-detail", pk=engagement.pk)
-    engagement.refresh_from_db() if form.errors else None
     return render(
         request,
         "crm/form.html",
@@ -281,10 +284,6 @@ def timeline_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(VIEW)
 def organization_list(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-    from django.core.paginator import Paginator
-    from django.db.models import Count
-
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     organizations = Organization.objects.annotate(
