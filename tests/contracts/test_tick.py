@@ -210,3 +210,32 @@ def test_the_tick_command_takes_a_date(executed: Any, capsys: Any) -> None:
 
     with pytest.raises(CommandError, match="not a date"):
         call_command("tick", today="tomorrow")
+
+
+def test_a_failed_email_is_retried_by_the_next_tick(
+    executed: Any, partnerships_user: Any, monkeypatch: Any
+) -> None:
+    _run_twice(D(2026, 12, 1))
+    checkins.schedule_set(
+        actor=partnerships_user,
+        engagement=executed.engagement,
+        interval_months=3,
+        next_due_on=D(2027, 3, 1),
+    )
+
+    def smtp_down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("mail server down")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda func, *a, **k: func())
+        patch.setattr("partnerops.contracts.checkins.send_mail", smtp_down)
+        with time_machine.travel(dt.datetime(2027, 3, 2, 6, tzinfo=dt.UTC), tick=False):
+            run(D(2027, 3, 2))
+        assert CheckIn.objects.get().emailed_at is None
+        mail.outbox.clear()
+        patch.undo()
+        patch.setattr("django.db.transaction.on_commit", lambda func, *a, **k: func())
+        with time_machine.travel(dt.datetime(2027, 3, 3, 6, tzinfo=dt.UTC), tick=False):
+            run(D(2027, 3, 3))
+    assert CheckIn.objects.get().emailed_at is not None
+    assert [message.to for message in mail.outbox] == [["rep@pacific.example.edu"]]

@@ -6,7 +6,9 @@ backend after the transaction commits; the Notification row is the record.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -31,8 +33,20 @@ def notify_once(
     if not created:
         return None
     if recipient.email:
-        transaction.on_commit(lambda: _email(notification.pk))
+        transaction.on_commit(partial(_email, notification.pk))
     return notification
+
+
+def retry_unsent(*, within_days: int = 7) -> int:
+    """Email again the notifications whose email failed (the mail server was down)."""
+    since = timezone.now() - dt.timedelta(days=within_days)
+    unsent = Notification.objects.filter(emailed_at__isnull=True, created_at__gte=since).exclude(
+        recipient__email=""
+    )
+    ids = list(unsent.values_list("pk", flat=True))
+    for notification_id in ids:
+        transaction.on_commit(partial(_email, notification_id))
+    return len(ids)
 
 
 def _email(notification_id: int) -> None:
@@ -46,8 +60,8 @@ def _email(notification_id: int) -> None:
             [notification.recipient.email],
         )
     except OSError:
-        # The row stays unemailed; the next tick does not resend (the key exists),
-        # but the person still sees it on their Notifications page.
+        # The row stays unemailed: the next tick retries it (retry_unsent), and the
+        # person sees it on their Notifications page meanwhile.
         logger.exception("Could not email notification %s", notification_id)
         return
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())

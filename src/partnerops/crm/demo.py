@@ -364,6 +364,8 @@ def _agreement_and_hub(
         tier=tier,
         kind=AgreementKind.EMAIL_CONFIRMATION,
         start_on=start,
+        # Some short terms, so that the renewal views have agreements ending soon or lapsed.
+        term_months=rng.choice([12, 12, 6, 7, 8]),
         billing_contact=engagement.organization.contacts.filter(is_billing_contact=True).first(),
     )
     if target == (P.PROSPECT, S.NEEDS_ADMIN):
