@@ -223,6 +223,7 @@ MATRIX: dict[str, Rule] = {
 READ_ONLY_ADMIN_MODELS = (
     "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
     "core_notification", "core_calendarfeed", "costs_costimport", "costs_costline",
+    "playbooks_outboundemail", "playbooks_emailattachment",
 )  # fmt: skip
 for _model in READ_ONLY_ADMIN_MODELS:
     MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, it is history", ok=403)

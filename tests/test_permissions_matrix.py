@@ -28,6 +28,7 @@ from partnerops.crm.models import (
     TimelineEntry,
 )
 from partnerops.hubs import services as hub_services
+from partnerops.playbooks.outbox import Attachment, queue_email
 from tests.factories import UserFactory
 from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
 
@@ -94,6 +95,10 @@ def world(db: None) -> dict[str, Any]:
     hub = hub_services.hub_create(
         actor=owner, name="matrix", community=organization, cluster="c", provider="gcp"
     )
+    outbound = queue_email(
+        key="matrix", to=["a@b.org"], subject="s", body="b", attachments=[Attachment("a.txt", b"a")]
+    )
+    assert outbound is not None
     cost_import_row = CostImport.objects.create(
         source="gcp", file_name="f.json", checksum="0" * 64, format="x", provider="gcp"
     )
@@ -155,6 +160,8 @@ def world(db: None) -> dict[str, Any]:
             "contracts_checkin": check_in,
             "hubs_hub": hub,
             "costs_costimport": cost_import_row,
+            "playbooks_outboundemail": outbound,
+            "playbooks_emailattachment": outbound.attachments.get(),
             "costs_costline": CostLine.objects.create(
                 cost_import=cost_import_row,
                 source="gcp",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnerops.contracts",
     "partnerops.hubs",
     "partnerops.costs",
+    "partnerops.playbooks",
 ]
 
 MIDDLEWARE = [

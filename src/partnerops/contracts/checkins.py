@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +20,6 @@ from partnerops.crm.models import Engagement
 from partnerops.crm.pipeline import Phase, Status
 
 PURPOSE = "check-in"
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -76,46 +72,30 @@ def send_due(today: dt.date) -> list[CheckIn]:
             schedule.next_due_on = add_months(schedule.next_due_on, schedule.interval_months)
         schedule.save(update_fields=["next_due_on"])
         if created and contact is not None:
-            transaction.on_commit(partial(_email, check_in.pk))
+            _queue_email(check_in)
             sent.append(check_in)
-    _retry_unsent(exclude={check_in.pk for check_in in sent})
     return sent
 
 
-def _retry_unsent(*, exclude: set[int]) -> None:
-    """Emails that failed earlier (mail server down) go out on a later tick, while the link still works."""
-    still_valid = timezone.now() - dt.timedelta(days=settings.CHECK_IN_LINK_DAYS)
-    unsent = CheckIn.objects.filter(
-        emailed_at__isnull=True,
-        answered_at__isnull=True,
-        contact__isnull=False,
-        sent_at__gte=still_valid,
-    ).exclude(pk__in=exclude)
-    for check_in_id in unsent.values_list("pk", flat=True):
-        transaction.on_commit(partial(_email, check_in_id))
+def _queue_email(check_in: CheckIn) -> None:
+    """Queued in the tick's transaction; the outbox sends it once (and retries)."""
+    from partnerops.playbooks.outbox import queue_email
 
-
-def _email(check_in_id: int) -> None:
-    check_in = CheckIn.objects.select_related("contact", "engagement__organization").get(
-        pk=check_in_id
-    )
     assert check_in.contact is not None
     profile = get_profile()
-    try:
-        send_mail(
-            f"How is your {profile.name} service going?",
-            (
-                f"Hello {check_in.contact.name},\n\nHow likely are you to recommend {profile.name}'s service "
-                f"to a colleague? Two questions, one minute:\n\n{settings.SITE_URL}{link_for(check_in)}\n\n"
-                f"The link works once and for {settings.CHECK_IN_LINK_DAYS} days.\n\n{profile.name}'s Partnerships Team"
-            ),
-            profile.partnerships_email,
-            [check_in.contact.email],
-        )
-    except OSError:  # smtplib's errors are OSErrors: a later tick retries
-        logger.exception("Could not email check-in %s", check_in_id)
-        return
-    CheckIn.objects.filter(pk=check_in_id).update(emailed_at=timezone.now())
+    queue_email(
+        key=f"check-in:{check_in.pk}",
+        to=[check_in.contact.email],
+        from_email=profile.partnerships_email,
+        reply_to=[profile.partnerships_email],
+        engagement=check_in.engagement,
+        subject=f"How is your {profile.name} service going?",
+        body=(
+            f"Hello {check_in.contact.name},\n\nHow likely are you to recommend {profile.name}'s service "
+            f"to a colleague? Two questions, one minute:\n\n{settings.SITE_URL}{link_for(check_in)}\n\n"
+            f"The link works once and for {settings.CHECK_IN_LINK_DAYS} days.\n\n{profile.name}'s Partnerships Team"
+        ),
+    )
 
 
 def open_check_in(token: str) -> CheckIn:

@@ -316,9 +316,6 @@ class CheckIn(models.Model):
     )
     due_on = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
-    emailed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the email left; empty: tick retries."
-    )
     answered_at = models.DateTimeField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10)]

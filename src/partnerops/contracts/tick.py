@@ -18,11 +18,12 @@ from django.utils import timezone
 from partnerops.contracts import checkins, services
 from partnerops.contracts.models import Agreement, AgreementState
 from partnerops.contracts.selectors import IN_FORCE
-from partnerops.core.notifications import notify_once, retry_unsent
+from partnerops.core.notifications import notify_once
 from partnerops.crm.models import Engagement
 from partnerops.crm.pipeline import Phase, Status
 from partnerops.crm.services import engagement_move
 from partnerops.hubs.models import Hub, HubState
+from partnerops.playbooks.outbox import send_queued
 
 
 @dataclass
@@ -33,7 +34,7 @@ class TickReport:
     active_service: list[str] = field(default_factory=list)
     inactive_service: list[str] = field(default_factory=list)
     reminders: list[str] = field(default_factory=list)
-    emails_retried: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
     check_ins: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -57,6 +58,8 @@ def run(today: dt.date) -> TickReport:
     ):
         with transaction.atomic():
             step(today, report)
+    # Outside any transaction: the network is slow and a mail server may be down.
+    report.emails = [f"{name} {count}" for name, count in send_queued().items() if count]
     return report
 
 
@@ -134,12 +137,6 @@ def _stop_service(today: dt.date, report: TickReport) -> None:
                 note="Agreement ended and no hub runs (partnerops tick).",
             )  # fmt: skip
             report.inactive_service.append(engagement.organization.name)
-
-
-def _retry_emails(today: dt.date, report: TickReport) -> None:
-    count = retry_unsent()
-    if count:
-        report.emails_retried.append(f"{count} notification(s)")
 
 
 def _remind_renewals(today: dt.date, report: TickReport) -> None:
