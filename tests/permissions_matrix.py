@@ -137,6 +137,9 @@ MATRIX: dict[str, Rule] = {
         "A month's costs per community, with the reconciliation", EVERY_ROLE, ok=302
     ),
     "costs:drilldown": page("The accounts and services behind an amount", EVERY_ROLE, ok=404),
+    # Playbooks
+    "playbooks:template-list": page("Email templates and their variables", EVERY_ROLE),
+    "playbooks:email-preview": page("Preview an email for an engagement", EVERY_ROLE),
     # API v1
     "api-1:api-root": public("API root", anonymous=404, signed_in=404),
     "api-1:openapi-json": page("OpenAPI document", EVERY_ROLE),

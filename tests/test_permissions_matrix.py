@@ -28,6 +28,7 @@ from partnerops.crm.models import (
     TimelineEntry,
 )
 from partnerops.hubs import services as hub_services
+from partnerops.playbooks.models import EmailTemplate
 from partnerops.playbooks.outbox import Attachment, queue_email
 from tests.factories import UserFactory
 from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
@@ -161,6 +162,7 @@ def world(db: None) -> dict[str, Any]:
             "hubs_hub": hub,
             "costs_costimport": cost_import_row,
             "playbooks_outboundemail": outbound,
+            "playbooks_emailtemplate": EmailTemplate.objects.get(key="hail-the-lead"),
             "playbooks_emailattachment": outbound.attachments.get(),
             "costs_costline": CostLine.objects.create(
                 cost_import=cost_import_row,
@@ -224,6 +226,8 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = "USD"
         elif param == "hub" and name.startswith(("costs:", "api-1:")):
             values[param] = "matrix"
+        elif param == "key" and short == "email-preview":
+            values[param] = "hail-the-lead"
         elif param == "criterion":
             values[param] = "money"
         elif param == "app_label":

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("partnerops.contracts.urls")),
     path("", include("partnerops.hubs.urls")),
     path("", include("partnerops.costs.urls")),
+    path("", include("partnerops.playbooks.urls")),
     *contracts_public,
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

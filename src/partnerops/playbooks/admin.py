@@ -1,7 +1,12 @@
 from django.contrib import admin
 
-from partnerops.core.admin import ReadOnlyAdmin
-from partnerops.playbooks.models import EmailAttachment, OutboundEmail
+from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin
+from partnerops.playbooks.models import EmailAttachment, EmailTemplate, OutboundEmail
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(AuditedAdmin):
+    list_display = ("name", "key", "subject", "updated_at")
 
 
 class AttachmentInline(admin.TabularInline[EmailAttachment, OutboundEmail]):

@@ -62,3 +62,20 @@ class EmailAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class EmailTemplate(models.Model):
+    """An email the playbooks send, editable by administrators (Django template syntax)."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(help_text="Plain text. Variables: see the template list page.")
+    html_body = models.TextField(blank=True, help_text="Optional HTML version.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,87 @@
+"""Email templates rendered for an engagement, with a fixed, documented set of variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template import Context, Engine, TemplateSyntaxError
+
+from partnerops.core.errors import DomainError
+from partnerops.core.profile import get_profile
+from partnerops.crm.models import Engagement
+from partnerops.playbooks.models import EmailTemplate
+
+# A bare engine: no loaders (no {% include %} of files), the default tags and filters.
+_TEXT = Engine(autoescape=False, debug=False)
+_HTML = Engine(autoescape=True, debug=False)
+
+VARIABLES = {
+    "partner": "the organization's name",
+    "contacts": "the organization's contacts (each with .name, .email, .title)",
+    "representative": "the first community representative, if any",
+    "owner": "the engagement's owner (full name)",
+    "our_name": "our organisation's name (Settings)",
+    "partnerships_email": "the partnerships address (Settings)",
+    "fiscal_sponsor": "the fiscal sponsor's name (Settings)",
+    "operations_email": "the fiscal sponsor's operations address (Settings)",
+    "scheduling_link": "where leads book a meeting (Settings)",
+    "tier": "the expected or agreed tier",
+    "price": "the agreed price with its currency and period, when there is an agreement",
+    "today": "today's date",
+}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+    html_body: str
+
+
+def email_context(engagement: Engagement, agreement: Any = None) -> dict[str, Any]:
+    from django.utils import timezone
+
+    profile = get_profile()
+    contacts = list(engagement.organization.contacts.order_by("name"))
+    representative = next((c for c in contacts if c.is_community_representative), None)
+    tier = agreement.tier.name if agreement else engagement.get_expected_tier_display()
+    price = (
+        f"{agreement.currency} {agreement.price:,.2f} {agreement.get_billing_period_display().lower()}"
+        if agreement
+        else ""
+    )
+    return {
+        "partner": engagement.organization.name,
+        "contacts": contacts,
+        "representative": representative,
+        "owner": engagement.owner.get_full_name() or engagement.owner.get_username()
+        if engagement.owner
+        else "",
+        "our_name": profile.name,
+        "partnerships_email": profile.partnerships_email,
+        "fiscal_sponsor": profile.fiscal_sponsor_name,
+        "operations_email": profile.operations_email,
+        "scheduling_link": profile.scheduling_link,
+        "tier": tier,
+        "price": price,
+        "today": timezone.localdate(),
+    }
+
+
+def render_email(template: EmailTemplate, context: dict[str, Any]) -> RenderedEmail:
+    """Render subject, text and HTML; a broken template is a clear error naming it."""
+    try:
+        # Plain text is not HTML: nothing is escaped (the Context decides, not the engine).
+        subject = (
+            _TEXT.from_string(template.subject).render(Context(context, autoescape=False)).strip()
+        )
+        body = _TEXT.from_string(template.body).render(Context(context, autoescape=False))
+        html_body = (
+            _HTML.from_string(template.html_body).render(Context(context))
+            if template.html_body
+            else ""
+        )
+    except TemplateSyntaxError as error:
+        raise DomainError(f"The email template '{template.name}' cannot be used: {error}") from None
+    return RenderedEmail(" ".join(subject.split()), body, html_body)
