@@ -267,11 +267,17 @@ def write_azure_csv(path: Path) -> Path:
     return path
 
 
-def write_gcp_report_csv(path: Path) -> Path:
+def _totals_by_month_and_account() -> dict[tuple[str, str], float]:
+    """What the simple monthly CSVs hold: cost after credits per month and account."""
     totals: dict[tuple[str, str], float] = {}
     for line in SCENARIO:
         key = (line.month, line.account or "(tax)")
         totals[key] = totals.get(key, 0) + float(line.cost) + float(line.credit or 0)
+    return totals
+
+
+def write_gcp_report_csv(path: Path) -> Path:
+    totals = _totals_by_month_and_account()
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Month", "Project name", "Project ID", "Subtotal ($)"])
@@ -282,10 +288,7 @@ def write_gcp_report_csv(path: Path) -> Path:
 
 def write_cost_explorer_csv(path: Path) -> Path:
     accounts = ["shared-project", "solo-project", "(tax)"]
-    totals: dict[tuple[str, str], float] = {}
-    for line in SCENARIO:
-        key = (line.month, line.account or "(tax)")
-        totals[key] = totals.get(key, 0) + float(line.cost) + float(line.credit or 0)
+    totals = _totals_by_month_and_account()
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(

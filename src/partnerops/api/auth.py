@@ -22,9 +22,11 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class CapabilityAuth(HttpBearer):
-    def __init__(self, capability: Capability) -> None:
+    """Authenticated, and holding at least one of ``capabilities``."""
+
+    def __init__(self, *capabilities: Capability) -> None:
         super().__init__()
-        self.capability = capability
+        self.capabilities = capabilities
 
     def __call__(self, request: HttpRequest) -> Any:
         user = (
@@ -34,10 +36,9 @@ class CapabilityAuth(HttpBearer):
         )
         if user is None:
             return None
-        if not has_capability(user, self.capability):
-            raise AuthorizationError(
-                message=f"Your role does not allow this ({self.capability.value})."
-            )
+        if not any(has_capability(user, capability) for capability in self.capabilities):
+            needed = " or ".join(capability.value for capability in self.capabilities)
+            raise AuthorizationError(message=f"Your role does not allow this ({needed}).")
         request.user = user
         return user
 
@@ -65,29 +66,7 @@ can_change_agreements = CapabilityAuth(Capability.CHANGE_AGREEMENTS)
 can_change_hubs = CapabilityAuth(Capability.CHANGE_HUBS)
 
 
-class AgreementMoveAuth(CapabilityAuth):
-    """Moving an agreement needs CHANGE_AGREEMENTS or SIGN_AGREEMENTS; which one the
-    target state needs is checked in the operation, once the body is read."""
-
-    def __init__(self) -> None:
-        super().__init__(Capability.CHANGE_AGREEMENTS)
-
-    def __call__(self, request: HttpRequest) -> Any:
-        user = (
-            self._token_user(request)
-            if "Authorization" in request.headers
-            else self._session_user(request)
-        )
-        if user is None:
-            return None
-        if not (
-            has_capability(user, Capability.CHANGE_AGREEMENTS)
-            or has_capability(user, Capability.SIGN_AGREEMENTS)
-        ):
-            raise AuthorizationError(message="Your role does not change agreements.")
-        request.user = user
-        return user
-
-
-can_move_agreements = AgreementMoveAuth()
+# Moving an agreement needs one of these; which one the target state needs is
+# checked in the operation, once the body is read.
+can_move_agreements = CapabilityAuth(Capability.CHANGE_AGREEMENTS, Capability.SIGN_AGREEMENTS)
 can_import_costs = CapabilityAuth(Capability.IMPORT_COSTS)

@@ -5,7 +5,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Sum
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -15,9 +14,9 @@ from ninja.responses import Status as Reply
 from partnerops.api.auth import can_import_costs, can_view_pipeline
 from partnerops.costs import output
 from partnerops.costs.formats import ExportError
-from partnerops.costs.models import CostImport, CostLine, from_nanos
+from partnerops.costs.models import CostImport
 from partnerops.costs.rules import RulesError, normalize_month
-from partnerops.costs.services import cost_import, imported_months, month_report
+from partnerops.costs.services import cost_import, drilldown, imported_months, month_report
 
 costs = Router(tags=["cloud costs"])
 
@@ -101,20 +100,11 @@ def cost_drilldown(
     request: HttpRequest, month: str, currency: str, hub: str
 ) -> list[dict[str, Any]]:
     """The accounts and services behind one hub's amount; hub ``-`` for the unattributed rest."""
-    lines = CostLine.objects.filter(
-        month=month, currency=currency, hub_name="" if hub == "-" else hub
-    )
-    rows = (
-        lines.values("account", "service", "category", "rule", "reason")
-        .annotate(amount_nanos=Sum("amount_nanos"), credits_nanos=Sum("credits_nanos"))
-        .order_by("account", "service", "category")
-    )
-    result = []
-    for row in rows:
-        fields: dict[str, Any] = dict(row)
-        amount, credits = (
-            from_nanos(fields.pop("amount_nanos")),
-            from_nanos(fields.pop("credits_nanos")),
-        )
-        result.append({**fields, "amount": f"{amount:.9f}", "credits": f"{credits:.9f}"})
-    return result
+    return [
+        {
+            **{key: value for key, value in row.items() if key != "community_name"},
+            "amount": f"{row['amount']:.9f}",
+            "credits": f"{row['credits']:.9f}",
+        }
+        for row in drilldown(month, currency, hub)
+    ]

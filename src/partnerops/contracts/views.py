@@ -57,9 +57,7 @@ Errors = (ValidationError, DomainError)
 def _form_page(
     request: HttpRequest, form: Any, title: str, *, multipart: bool = False
 ) -> HttpResponse:
-    return render(
-        request, "contracts/form.html", {"form": form, "title": title, "multipart": multipart}
-    )
+    return render(request, "form.html", {"form": form, "title": title, "multipart": multipart})
 
 
 # Price book --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 
 from partnerops.core import audit
 from partnerops.core.locks import transaction_lock
@@ -23,7 +24,7 @@ from partnerops.costs.engine import (
     attribute,
     summarize,
 )
-from partnerops.costs.models import CostImport, CostLine, to_nanos
+from partnerops.costs.models import CostImport, CostLine, from_nanos, to_nanos
 from partnerops.costs.rules import UsageWeights, load_usage_csv, rules_from_hubs
 
 
@@ -182,3 +183,23 @@ def month_report(month: str) -> list[MonthSummary]:
 
 def imported_months() -> list[str]:
     return sorted(set(CostLine.objects.values_list("month", flat=True).distinct()), reverse=True)
+
+
+def drilldown(month: str, currency: str, hub: str) -> list[dict[str, Any]]:
+    """The accounts, services and rules behind one hub's amount (hub ``-``: the unattributed
+    rest), exact: one query, amounts as Decimals."""
+    lines = CostLine.objects.filter(
+        month=month, currency=currency, hub_name="" if hub == "-" else hub
+    )
+    rows = (
+        lines.values("account", "service", "category", "rule", "reason", "community_name")
+        .annotate(amount_nanos=Sum("amount_nanos"), credits_nanos=Sum("credits_nanos"))
+        .order_by("account", "service", "category")
+    )
+    result = []
+    for row in rows:
+        fields: dict[str, Any] = dict(row)
+        fields["amount"] = from_nanos(fields.pop("amount_nanos"))
+        fields["credits"] = from_nanos(fields.pop("credits_nanos"))
+        result.append(fields)
+    return result

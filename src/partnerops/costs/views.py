@@ -8,16 +8,15 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from partnerops.core.access import requires
 from partnerops.core.roles import Capability, has_capability
 from partnerops.costs.formats import ExportError
-from partnerops.costs.models import CostImport, CostLine, from_nanos
+from partnerops.costs.models import CostImport
 from partnerops.costs.rules import RulesError, normalize_month
-from partnerops.costs.services import cost_import, imported_months, month_report
+from partnerops.costs.services import cost_import, drilldown, imported_months, month_report
 
 VIEW = Capability.VIEW_PIPELINE
 
@@ -112,26 +111,11 @@ def cost_month(request: HttpRequest, month: str) -> HttpResponse:
 @requires(VIEW)
 def cost_drilldown(request: HttpRequest, month: str, currency: str, hub: str) -> HttpResponse:
     """The services and accounts behind one hub's amount (or the unattributed rest: hub '-')."""
-    lines = CostLine.objects.filter(
-        month=month, currency=currency, hub_name="" if hub == "-" else hub
-    )
-    aggregated = (
-        lines.values("account", "service", "category", "rule", "reason")
-        .annotate(amount_nanos=Sum("amount_nanos"), credits_nanos=Sum("credits_nanos"))
-        .order_by("account", "service", "category")
-    )
-    rows: list[dict[str, object]] = [
-        {
-            **row,
-            "amount": from_nanos(row["amount_nanos"]),
-            "credits": from_nanos(row["credits_nanos"]),
-        }
-        for row in aggregated
-    ]
+    rows = drilldown(month, currency, hub)
     if not rows:
         raise Http404("Nothing imported for that hub and month.")
-    community = lines.values_list("community_name", flat=True).first() or "(unattributed)"
-    total = sum((from_nanos(row["amount_nanos"]) for row in aggregated), Decimal(0))
+    community = rows[0]["community_name"] or "(unattributed)"
+    total = sum((row["amount"] for row in rows), Decimal(0))
     context = {
         "month": month,
         "currency": currency,

@@ -163,7 +163,7 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Engagement with {organization} created as a Lead.")
             return redirect("crm:engagement-detail", pk=engagement.pk)
-    return render(request, "crm/form.html", {"form": form, "title": "New engagement"})
+    return render(request, "form.html", {"form": form, "title": "New engagement"})
 
 
 @requires(CHANGE)
@@ -182,8 +182,8 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("crm:engagement-detail", pk=engagement.pk)
     return render(
         request,
-        "crm/form.html",
-        {"form": form, "title": f"Edit {engagement}", "cancel": engagement.pk},
+        "form.html",
+        {"form": form, "title": f"Edit {engagement}"},
     )
 
 
@@ -270,11 +270,10 @@ def timeline_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("crm:engagement-detail", args=[engagement.pk]) + "#timeline")
     return render(
         request,
-        "crm/form.html",
+        "form.html",
         {
             "form": form,
             "title": f"Add to the running notes of {engagement}",
-            "cancel": engagement.pk,
         },
     )
 
@@ -329,7 +328,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{organization} created.")
             return redirect("crm:organization-detail", pk=organization.pk)
-    return render(request, "crm/form.html", {"form": form, "title": "New organization"})
+    return render(request, "form.html", {"form": form, "title": "New organization"})
 
 
 @requires(CHANGE)
@@ -346,7 +345,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{organization} saved.")
             return redirect("crm:organization-detail", pk=organization.pk)
-    return render(request, "crm/form.html", {"form": form, "title": f"Edit {organization}"})
+    return render(request, "form.html", {"form": form, "title": f"Edit {organization}"})
 
 
 @requires(CHANGE)
@@ -363,9 +362,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{contact.name} added to {organization}.")
             return redirect("crm:organization-detail", pk=organization.pk)
-    return render(
-        request, "crm/form.html", {"form": form, "title": f"New contact at {organization}"}
-    )
+    return render(request, "form.html", {"form": form, "title": f"New contact at {organization}"})
 
 
 @requires(CHANGE)
@@ -380,7 +377,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{contact.name} saved.")
             return redirect("crm:organization-detail", pk=contact.organization_id)
-    return render(request, "crm/form.html", {"form": form, "title": f"Edit {contact.name}"})
+    return render(request, "form.html", {"form": form, "title": f"Edit {contact.name}"})
 
 
 @requires(CHANGE)

@@ -65,7 +65,7 @@ def hub_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Hub {hub.name} added to the Active Hubs table.")
             return redirect("hubs:hub-detail", pk=hub.pk)
-    return render(request, "contracts/form.html", {"form": form, "title": "New hub"})
+    return render(request, "form.html", {"form": form, "title": "New hub"})
 
 
 @requires(CHANGE)
@@ -79,7 +79,7 @@ def hub_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("hubs:hub-detail", pk=hub.pk)
-    return render(request, "contracts/form.html", {"form": form, "title": f"Edit hub {hub.name}"})
+    return render(request, "form.html", {"form": form, "title": f"Edit hub {hub.name}"})
 
 
 @requires(VIEW, write=CHANGE)
