@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partnerops.hubs",
     "partnerops.costs",
     "partnerops.playbooks",
+    "partnerops.invoicing",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,34 @@ RENEWAL_REMINDER_DAYS = sorted(
     (int(day) for day in env_list("RENEWAL_REMINDER_DAYS", ["90", "60", "30"])), reverse=True
 )
 CHECK_IN_LINK_DAYS = env_int("CHECK_IN_LINK_DAYS", 30, minimum=1)
+
+# Invoicing (seed 004; account codes from the domain facts).
+INVOICE_ISSUER = env_str("INVOICE_ISSUER", "FS")  # numbers are gapless per issuer and year
+INVOICE_NUMBER_FORMAT = env_str("INVOICE_NUMBER_FORMAT", "{year}-{number:04d}")
+CREDIT_NOTE_NUMBER_FORMAT = env_str("CREDIT_NOTE_NUMBER_FORMAT", "CN-{year}-{number:04d}")
+INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30, minimum=0)
+INVOICE_OVERDUE_REMINDER_DAYS = sorted(
+    int(day) for day in env_list("INVOICE_OVERDUE_REMINDER_DAYS", ["7", "30", "60"])
+)
+INVOICE_PAYMENT_INSTRUCTIONS = env_str(
+    "INVOICE_PAYMENT_INSTRUCTIONS",
+    "Pay by bank transfer to the account on file, quoting the invoice number.",
+)
+INVOICE_TAX_TYPE = env_str("INVOICE_TAX_TYPE", "Tax Exempt")  # Xero's TaxType column
+XERO_DATE_FORMAT = env_str(
+    "XERO_DATE_FORMAT", "%d/%m/%Y"
+)  # as the Xero organisation's region expects
+CONFIRMATION_LINK_DAYS = env_int("CONFIRMATION_LINK_DAYS", 14, minimum=1)
+ACCOUNT_CODES = {
+    "membership_fee": env_str("ACCOUNT_CODE_MEMBERSHIP", "4221"),
+    "cloud_costs": env_str("ACCOUNT_CODE_CLOUD", "4222"),
+    "usage_fee": env_str("ACCOUNT_CODE_USAGE", "4223"),
+    "operations_fee": env_str("ACCOUNT_CODE_SERVICE", "4224"),
+    "dedicated_markup": env_str("ACCOUNT_CODE_SERVICE", "4224"),
+    "support_hours": env_str("ACCOUNT_CODE_SERVICE", "4224"),
+    "adjustment": env_str("ACCOUNT_CODE_SERVICE", "4224"),
+}
+
 # The address people reach the app at, for links in emails (no trailing slash).
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

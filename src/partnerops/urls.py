@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from partnerops.api.v1 import api
 from partnerops.contracts.urls import public_urlpatterns as contracts_public
+from partnerops.invoicing.urls import public_urlpatterns as invoicing_public
 
 admin.site.site_header = "PartnerOps administration"
 admin.site.site_title = "PartnerOps"
@@ -14,7 +15,9 @@ urlpatterns = [
     path("", include("partnerops.hubs.urls")),
     path("", include("partnerops.costs.urls")),
     path("", include("partnerops.playbooks.urls")),
+    path("", include("partnerops.invoicing.urls")),
     *contracts_public,
+    *invoicing_public,
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -30,6 +30,7 @@ from partnerops.contracts.models import (
     EndReason,
     FormalDocumentKind,
     FormalDocumentVersion,
+    Proration,
     ServiceTier,
     TierKind,
 )
@@ -57,6 +58,7 @@ class TierOut(Schema):
     currency: str
     cloud_cost_pass_through: bool
     dedicated_cluster_markup_percent: Decimal
+    cloud_markup_on_dedicated: bool
     engineer_fte_per_hub: Decimal
     hubs_per_engineer: Decimal
 
@@ -72,6 +74,7 @@ class TierIn(Input):
     currency: str = "USD"
     cloud_cost_pass_through: bool = True
     dedicated_cluster_markup_percent: Decimal = Decimal("50.00")
+    cloud_markup_on_dedicated: bool = False
     engineer_fte_per_hub: Decimal
     hubs_per_engineer: Decimal
 
@@ -139,6 +142,7 @@ class AgreementOut(Schema):
     executed_on: dt.date | None
     price_confirmed_on: dt.date | None
     delivery_basis: DeliveryBasis
+    proration: Proration
     missing_invoicing_evidence: list[str]
 
     @staticmethod
@@ -159,6 +163,7 @@ class AgreementIn(Input):
     notice_days: int = Field(60, ge=0)
     billing_contact_id: int | None = None
     delivery_basis: DeliveryBasis = DeliveryBasis.MONTHLY_CONFIRMATION
+    proration: Proration = Proration.BY_DAY
 
 
 class AgreementPatch(Input):
@@ -170,6 +175,7 @@ class AgreementPatch(Input):
     notice_days: int | None = Field(None, ge=0)
     billing_contact_id: int | None = None
     delivery_basis: DeliveryBasis | None = None
+    proration: Proration | None = None
 
 
 class TransitionIn(Input):

@@ -23,7 +23,7 @@ class TierForm(forms.ModelForm[ServiceTier]):
         model = ServiceTier
         fields = [
             "code", "name", "kind", "effective_from", "monthly_fee", "annual_fee", "hourly_rate", "currency",
-            "cloud_cost_pass_through", "dedicated_cluster_markup_percent", "engineer_fte_per_hub",
+            "cloud_cost_pass_through", "dedicated_cluster_markup_percent", "cloud_markup_on_dedicated", "engineer_fte_per_hub",
             "hubs_per_engineer", "notes",
         ]  # fmt: skip
         widgets = {"effective_from": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
@@ -41,7 +41,7 @@ class AgreementForm(forms.ModelForm[Agreement]):
         model = Agreement
         fields = [
             "kind", "tier", "price", "currency", "billing_period", "start_on", "end_on", "term_months",
-            "auto_renew", "notice_days", "billing_contact", "delivery_basis",
+            "auto_renew", "notice_days", "billing_contact", "delivery_basis", "proration",
         ]  # fmt: skip
         widgets = {"start_on": DATE, "end_on": DATE}
 

@@ -53,6 +53,10 @@ class ServiceTier(models.Model):
     dedicated_cluster_markup_percent = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("50.00"), validators=[MinValueValidator(0)]
     )
+    cloud_markup_on_dedicated = models.BooleanField(
+        default=False,
+        help_text="Invoices add the dedicated-cluster markup to the cloud spend of dedicated hubs.",
+    )
     engineer_fte_per_hub = models.DecimalField(
         max_digits=5, decimal_places=4, help_text="Share of one engineer a hub needs, e.g. 0.0450."
     )
@@ -109,6 +113,13 @@ class DeliveryBasis(models.TextChoices):
     MONTHLY_CONFIRMATION = "monthly_confirmation", "Community confirms delivery each month"
 
 
+class Proration(models.TextChoices):
+    """How a monthly fee is charged for a month the service only partly covers."""
+
+    BY_DAY = "by_day", "By day (fee x days in service / days in the month)"
+    WHOLE_MONTH = "whole_month", "Whole month (any day in service bills the month)"
+
+
 class Agreement(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="agreements")
     renews = models.OneToOneField(
@@ -125,6 +136,12 @@ class Agreement(models.Model):
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
     billing_period = models.CharField(
         max_length=10, choices=BillingPeriod.choices, default=BillingPeriod.MONTHLY
+    )
+    proration = models.CharField(
+        max_length=20,
+        choices=Proration.choices,
+        default=Proration.BY_DAY,
+        help_text="Invoicing of a month the service starts or ends in.",
     )
     start_on = models.DateField()
     end_on = models.DateField()

@@ -34,11 +34,11 @@ from partnerops.crm.services import engagement_move
 
 TIER_FIELDS = (
     "name", "kind", "monthly_fee", "annual_fee", "hourly_rate", "currency", "cloud_cost_pass_through",
-    "dedicated_cluster_markup_percent", "engineer_fte_per_hub", "hubs_per_engineer", "notes",
+    "dedicated_cluster_markup_percent", "cloud_markup_on_dedicated", "engineer_fte_per_hub", "hubs_per_engineer", "notes",
 )  # fmt: skip
 AGREEMENT_TERMS = (
     "kind", "tier", "price", "currency", "billing_period", "start_on", "end_on", "term_months",
-    "auto_renew", "notice_days", "billing_contact", "delivery_basis",
+    "auto_renew", "notice_days", "billing_contact", "delivery_basis", "proration",
 )  # fmt: skip
 # Terms are negotiated until the agreement is ready to sign; afterwards they change
 # only through an extension, an addendum or a renewal.

@@ -7,11 +7,12 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from partnerops.core.roles import Capability, has_capability
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
 def requires(
@@ -21,7 +22,7 @@ def requires(
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             needed = read if request.method in ("GET", "HEAD", "OPTIONS") else (write or read)
             if not has_capability(request.user, needed):
                 raise PermissionDenied(f"Your role does not allow this ({needed.value}).")

@@ -29,6 +29,8 @@ class Capability(StrEnum):
     SIGN_AGREEMENTS = "sign_agreements"
     CHANGE_HUBS = "change_hubs"
     IMPORT_COSTS = "import_costs"
+    VIEW_INVOICES = "view_invoices"
+    MANAGE_BILLING = "manage_billing"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_SETTINGS = "manage_settings"
 
@@ -42,6 +44,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CHANGE_AGREEMENTS,
             # Seed 003: Partnerships adds the hub to the Active Hubs table.
             Capability.CHANGE_HUBS,
+            # They follow their partners' invoices and may download the PDFs.
+            Capability.VIEW_INVOICES,
         }
     ),
     # Engineering reads the pipeline and agreements, and keeps the hubs table.
@@ -49,9 +53,15 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         {Capability.VIEW_PIPELINE, Capability.CHANGE_HUBS, Capability.IMPORT_COSTS}
     ),
     # The fiscal sponsor circulates agreements for signature and records the executed copy.
-    # ... and imports the provider bills that cost recovery invoices.
+    # ... imports the provider bills that cost recovery invoices, and runs billing (seed 004).
     Role.OPERATIONS: frozenset(
-        {Capability.VIEW_PIPELINE, Capability.SIGN_AGREEMENTS, Capability.IMPORT_COSTS}
+        {
+            Capability.VIEW_PIPELINE,
+            Capability.SIGN_AGREEMENTS,
+            Capability.IMPORT_COSTS,
+            Capability.VIEW_INVOICES,
+            Capability.MANAGE_BILLING,
+        }
     ),
     Role.VIEWER: frozenset({Capability.VIEW_PIPELINE}),
     Role.ADMINISTRATOR: frozenset(Capability),

@@ -1,0 +1,205 @@
+"""The monthly billing run (seed 004, "Sending invoices").
+
+One transaction behind a named lock per month: two runs at once queue (PostgreSQL
+advisory lock; SQLite serialises writers), a run that dies leaves nothing, and a
+second run refreshes the drafts it finds instead of adding invoices. Drafts whose
+lines are unchanged are not touched, so a re-run is cheap.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnerops.core import audit
+from partnerops.core.locks import transaction_lock
+from partnerops.core.profile import get_profile
+from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
+from partnerops.invoicing.plan import Draft, Plan, plan_month
+from partnerops.playbooks.outbox import Attachment, queue_email
+
+
+@dataclass
+class Changes:
+    created: list[Draft]
+    refreshed: list[tuple[Invoice, Draft]]
+    unchanged: int
+    removed: list[Invoice]
+    past_draft: list[tuple[Invoice, Draft]]
+    voided: list[Draft]
+
+
+def billing_run(
+    *, actor: Any, month: str, organization_ids: set[int] | None = None, notify: bool = True
+) -> BillingRun:
+    """Build or refresh the month's drafts; list blocked communities; send the summary.
+    ``organization_ids`` limits the run to some communities (a manual charge's refresh)."""
+    with transaction.atomic():
+        transaction_lock(f"billing-run:{month}")
+        # Planned inside the lock, so a run that waited sees what the other one stored.
+        plan = plan_month(month, organization_ids=organization_ids)
+        run = BillingRun.objects.create(month=month, started_by=_user(actor))
+        changes = _compare(plan, organization_ids)
+        _store(run, changes)
+        run.created, run.refreshed, run.unchanged = (
+            len(changes.created),
+            len(changes.refreshed),
+            changes.unchanged,
+        )
+        run.removed, run.past_draft = len(changes.removed), len(changes.past_draft)
+        run.blocked = [blocked.as_json() for blocked in plan.blocked] + [
+            {"organization_id": d.organization.pk, "organization": d.organization.name,
+             "reasons": ["this month's invoice was voided; re-issue it from the invoice's page"]}
+            for d in changes.voided
+        ]  # fmt: skip
+        run.summary = summary_text(run, plan, changes)
+        run.finished_at = timezone.now()
+        run.save()
+        audit.record(actor=actor, instance=run, action="billing_run", message=_counts(run))
+        first_of_month = not BillingRun.objects.filter(month=month).exclude(pk=run.pk).exists()
+        # The fiscal sponsor hears about a month once, and again only when something changed.
+        if notify and (first_of_month or run.created or run.refreshed or run.removed):
+            _queue_summary(run, plan, actor)
+    return run
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _compare(plan: Plan, organization_ids: set[int] | None) -> Changes:
+    month_invoices = Invoice.objects.filter(month=plan.month).select_related("organization")
+    if organization_ids is not None:
+        month_invoices = month_invoices.filter(organization_id__in=organization_ids)
+    existing = {
+        invoice.organization_id: invoice
+        for invoice in month_invoices.exclude(state=InvoiceState.VOID)
+    }
+    voided_orgs = set(
+        month_invoices.filter(state=InvoiceState.VOID).values_list("organization_id", flat=True)
+    )
+    changes = Changes([], [], 0, [], [], [])
+    planned_orgs = set()
+    for draft in plan.drafts:
+        planned_orgs.add(draft.organization.pk)
+        invoice = existing.get(draft.organization.pk)
+        if invoice is None:
+            if draft.organization.pk in voided_orgs:
+                changes.voided.append(draft)
+            else:
+                changes.created.append(draft)
+        elif invoice.state != InvoiceState.DRAFT:
+            if invoice.lines_digest != draft.digest():
+                changes.past_draft.append((invoice, draft))
+        elif invoice.lines_digest == draft.digest():
+            changes.unchanged += 1
+        else:
+            changes.refreshed.append((invoice, draft))
+    # Drafts of communities no longer billable (or now blocked) go: they are derived data.
+    changes.removed = [
+        invoice
+        for org_id, invoice in existing.items()
+        if org_id not in planned_orgs and invoice.state == InvoiceState.DRAFT
+    ]
+    return changes
+
+
+def _store(run: BillingRun, changes: Changes) -> None:
+    if changes.removed:
+        Invoice.objects.filter(pk__in=[invoice.pk for invoice in changes.removed]).delete()
+    refreshed = [invoice for invoice, _ in changes.refreshed]
+    if refreshed:
+        InvoiceLine.objects.filter(invoice__in=refreshed).delete()
+        for invoice, draft in changes.refreshed:
+            _fill(invoice, draft, run)
+        Invoice.objects.bulk_update(
+            refreshed,
+            ["engagement", "currency", "total", "lines_digest", "confirmation_required",
+             "billing_contact", "representative", "last_run", "updated_at"],
+            batch_size=500,
+        )  # fmt: skip
+    created = []
+    for draft in changes.created:
+        invoice = Invoice(organization=draft.organization, month=run.month)
+        _fill(invoice, draft, run)
+        created.append(invoice)
+    Invoice.objects.bulk_create(created, batch_size=500)
+    lines = [
+        InvoiceLine(invoice=invoice, position=position, **vars(line))
+        for invoice, draft in [*changes.refreshed, *zip(created, changes.created, strict=True)]
+        for position, line in enumerate(draft.lines, start=1)
+    ]
+    InvoiceLine.objects.bulk_create(lines, batch_size=1000)
+
+
+def _fill(invoice: Invoice, draft: Draft, run: BillingRun) -> None:
+    invoice.engagement_id = draft.engagement_id
+    invoice.currency = draft.currency
+    invoice.total = draft.total
+    invoice.lines_digest = draft.digest()
+    invoice.confirmation_required = draft.confirmation_required
+    invoice.billing_contact = draft.billing_contact
+    invoice.representative = draft.representative
+    invoice.last_run = run
+    invoice.updated_at = timezone.now()
+
+
+def _counts(run: BillingRun) -> str:
+    return (
+        f"{run.month}: {run.created} drafted, {run.refreshed} refreshed, {run.unchanged} unchanged, "
+        f"{run.removed} removed, {run.past_draft} past draft with changes, {len(run.blocked)} blocked"
+    )
+
+
+def summary_text(run: BillingRun, plan: Plan, changes: Changes) -> str:
+    """The email seed 004 sends the fiscal sponsor: each community's line items."""
+    out = [f"Billing run for {run.month}", _counts(run), ""]
+    for draft in sorted(plan.drafts, key=lambda d: d.organization.name):
+        out.append(f"{draft.organization.name} — {draft.currency} {draft.total:,.2f}")
+        out += [
+            f"  {line.account_code}  {line.description}: {line.amount:,.2f}" for line in draft.lines
+        ]
+        if draft.confirmation_required:
+            out.append("  (the community confirms delivery before the invoice is issued)")
+        out.append("")
+    if changes.past_draft:
+        out.append(
+            "Changed since their confirmation was requested (return them to draft to refresh):"
+        )
+        out += [f"  {invoice.organization.name}" for invoice, _ in changes.past_draft]
+        out.append("")
+    if run.blocked:
+        out.append("Blocked (not drafted):")
+        for blocked in run.blocked:
+            out.append(f"  {blocked['organization']}: {'; '.join(blocked['reasons'])}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def lines_csv(plan: Plan) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["community", "currency", "account_code", "kind", "description", "amount"])
+    for draft in sorted(plan.drafts, key=lambda d: d.organization.name):
+        for line in draft.lines:
+            writer.writerow([draft.organization.name, draft.currency, line.account_code, line.kind,
+                             line.description, f"{line.amount:.2f}"])  # fmt: skip
+    return buffer.getvalue().encode()
+
+
+def _queue_summary(run: BillingRun, plan: Plan, actor: Any) -> None:
+    profile = get_profile()
+    queue_email(
+        key=f"billing-run:{run.pk}",
+        to=[profile.operations_email],
+        cc=[profile.partnerships_email],
+        from_email=profile.partnerships_email,
+        subject=f"{profile.name}: invoices for {run.month} ({len(plan.drafts)} communities)",
+        body=run.summary,
+        attachments=[Attachment(f"billing-{run.month}.csv", lines_csv(plan), "text/csv")],
+        actor=actor,
+    )
