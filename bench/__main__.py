@@ -15,7 +15,7 @@ from bench.report import write_summary
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-BENCHMARKS = ["bench.pipeline"]
+BENCHMARKS = ["bench.pipeline", "bench.invoicing"]
 
 
 def _fresh_postgres(name: str) -> str | None:

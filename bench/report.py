@@ -45,12 +45,32 @@ def _costs(report: dict) -> list[str]:
     return lines
 
 
+def _billing(report: dict) -> list[str]:
+    lines = [
+        f"### {report['benchmark']} on {report['database']}",
+        "",
+        f"{report['communities']:,} communities in service, {report['cost_lines']:,} cost lines, "
+        f"{report['invoice_lines']:,} invoice lines; {report['machine']}, Python {report['python']}; "
+        f"measured {report['measured_at']}.",
+        "",
+        "| case | seconds | target (s) |",
+        "|---|---:|---:|",
+    ]
+    for name, result in report["runs"].items():
+        lines.append(f"| {name} | {result['seconds']:.2f} | < {result['target_seconds']} |")
+    lines.append("")
+    return lines
+
+
 def render(results_dir: Path) -> str:
     lines: list[str] = []
     for path in sorted(results_dir.glob("*.json")):
         report = json.loads(path.read_text())
         if "cases" in report:
             lines += _costs(report)
+            continue
+        if "runs" in report:
+            lines += _billing(report)
             continue
         lines += [
             f"### {report['benchmark']} on {report['database']}",

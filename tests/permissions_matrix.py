@@ -23,6 +23,9 @@ AGREEMENT_EDITORS = frozenset({"Partnerships", "Administrator"})
 AGREEMENT_MOVERS = frozenset({"Partnerships", "Operations", "Administrator"})
 HUB_EDITORS = frozenset({"Partnerships", "Engineering", "Administrator"})
 COST_IMPORTERS = frozenset({"Engineering", "Operations", "Administrator"})
+# Seed 004: the fiscal sponsor (Operations) runs billing; Partnerships follows its partners' invoices.
+INVOICE_READERS = frozenset({"Partnerships", "Operations", "Administrator"})
+BILLING_MANAGERS = frozenset({"Operations", "Administrator"})
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,82 @@ MATRIX: dict[str, Rule] = {
     # Playbooks
     "playbooks:template-list": page("Email templates and their variables", EVERY_ROLE),
     "playbooks:email-preview": page("Preview an email for an engagement", EVERY_ROLE),
+    # Invoicing
+    "invoicing:billing": page(
+        "A month's invoices, blocked communities, turnaround", INVOICE_READERS
+    ),
+    "invoicing:billing-run": page(
+        "Run billing for a month (POST)", BILLING_MANAGERS, method="POST", ok=404
+    ),
+    "invoicing:billing-request-confirmations": page(
+        "Ask the month's drafts for confirmation (POST)", BILLING_MANAGERS, method="POST", ok=404
+    ),
+    "invoicing:billing-finalise": page(
+        "Issue the month's confirmed invoices (POST)", BILLING_MANAGERS, method="POST", ok=404
+    ),
+    "invoicing:export": page("Accounting export (Xero, generic CSV)", INVOICE_READERS),
+    "invoicing:invoice-list": page("All invoices", INVOICE_READERS),
+    "invoicing:invoice-detail": page("Invoice", INVOICE_READERS),
+    "invoicing:invoice-request-confirmation": page(
+        "Ask the community to confirm (POST)", BILLING_MANAGERS, method="POST", ok=302
+    ),
+    "invoicing:invoice-record-confirmation": page(
+        "Record an email confirmation (.eml)", BILLING_MANAGERS
+    ),
+    "invoicing:invoice-return-to-draft": page(
+        "Back to draft (POST)", BILLING_MANAGERS, method="POST", ok=302
+    ),
+    "invoicing:invoice-finalise": page(
+        "Issue and send (POST)", BILLING_MANAGERS, method="POST", ok=302
+    ),
+    "invoicing:invoice-payment": page("Record a payment", BILLING_MANAGERS),
+    "invoicing:invoice-credit-note": page("Issue a credit note", BILLING_MANAGERS),
+    "invoicing:invoice-void": page("Void an issued invoice", BILLING_MANAGERS),
+    "invoicing:invoice-reissue": page(
+        "Re-issue a voided invoice (POST)", BILLING_MANAGERS, method="POST", ok=302
+    ),
+    "invoicing:invoice-add-charge": page("Add a manual line", BILLING_MANAGERS),
+    "invoicing:invoice-pdf": page("Download the invoice PDF", INVOICE_READERS),
+    "invoicing:invoice-confirmation-email": page(
+        "Download the confirming email", INVOICE_READERS, ok=404
+    ),
+    "invoicing:charge-delete": page(
+        "Remove a manual line (POST)", BILLING_MANAGERS, method="POST", ok=302
+    ),
+    "invoicing:credit-note-pdf": page("Download a credit note PDF", INVOICE_READERS),
+    "invoice-confirmation": public("Confirm delivery by signed single-use link"),
+    "api-1:start_billing_run": api(
+        "Run billing for a month", BILLING_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:list_billing_runs": api("Billing runs", INVOICE_READERS),
+    "api-1:get_billing_run": api("One billing run", INVOICE_READERS),
+    "api-1:request_month_confirmations": api(
+        "Ask a month's drafts for confirmation", BILLING_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:finalise_month": api(
+        "Issue a month's confirmed invoices", BILLING_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:accounting_export": api("Accounting export CSV (?start=&end=)", INVOICE_READERS, ok=422),
+    "api-1:list_invoices": api("List invoices", INVOICE_READERS),
+    "api-1:get_invoice": api("Get invoice", INVOICE_READERS),
+    "api-1:invoice_pdf": api("Invoice PDF", INVOICE_READERS),
+    "api-1:request_invoice_confirmation": api(
+        "Ask for confirmation (no body)", BILLING_MANAGERS, method="POST", ok=409
+    ),
+    "api-1:record_email_confirmation": api(
+        "Record an email confirmation (multipart .eml)", BILLING_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:return_invoice_to_draft": api("Back to draft", BILLING_MANAGERS, method="POST", ok=409),
+    "api-1:finalise_invoice": api("Issue and send", BILLING_MANAGERS, method="POST", ok=422),
+    "api-1:void_invoice": api("Void", BILLING_MANAGERS, method="POST", ok=422),
+    "api-1:reissue_invoice": api(
+        "Re-issue a voided invoice", BILLING_MANAGERS, method="POST", ok=409
+    ),
+    "api-1:record_payment": api("Record a payment", BILLING_MANAGERS, method="POST", ok=422),
+    "api-1:issue_credit_note": api("Issue a credit note", BILLING_MANAGERS, method="POST", ok=422),
+    "api-1:add_charge": api("Add a manual line", BILLING_MANAGERS, method="POST", ok=422),
+    "api-1:list_credit_notes": api("List credit notes", INVOICE_READERS),
+    "api-1:credit_note_pdf": api("Credit note PDF", INVOICE_READERS),
     # API v1
     "api-1:api-root": public("API root", anonymous=404, signed_in=404),
     "api-1:openapi-json": page("OpenAPI document", EVERY_ROLE),
@@ -227,6 +306,9 @@ READ_ONLY_ADMIN_MODELS = (
     "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
     "core_notification", "core_calendarfeed", "costs_costimport", "costs_costline",
     "playbooks_outboundemail", "playbooks_emailattachment",
+    # Invoices change only through the services (numbering, audit, emails).
+    "invoicing_invoice", "invoicing_billingrun", "invoicing_payment", "invoicing_creditnote",
+    "invoicing_manualcharge", "invoicing_confirmationrequest", "invoicing_numbersequence",
 )  # fmt: skip
 for _model in READ_ONLY_ADMIN_MODELS:
     MATRIX[f"admin:{_model}_add"] = admin(f"Add {_model}: refused, it is history", ok=403)

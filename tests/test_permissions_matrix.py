@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -28,9 +30,14 @@ from partnerops.crm.models import (
     TimelineEntry,
 )
 from partnerops.hubs import services as hub_services
+from partnerops.invoicing import documents
+from partnerops.invoicing import services as invoicing
+from partnerops.invoicing.models import Invoice, NumberSequence
+from partnerops.invoicing.run import billing_run
 from partnerops.playbooks.models import EmailTemplate
 from partnerops.playbooks.outbox import Attachment, queue_email
 from tests.factories import UserFactory
+from tests.invoicing.conftest import add_costs, issue, make_community, token_for
 from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
 
 
@@ -113,6 +120,7 @@ def world(db: None) -> dict[str, Any]:
     access_attempt = AccessAttempt.objects.create(
         **attempt, get_data="", post_data="", failures_since_start=1
     )
+    billing = _billing_world(owner)
     access_log = AccessLog.objects.create(**attempt)
     failure_log = AccessFailureLog.objects.create(**attempt, locked_out=False)
     return {
@@ -126,6 +134,7 @@ def world(db: None) -> dict[str, Any]:
         "hub": hub,
         "check_in_token": checkins.link_for(check_in).strip("/").split("/")[-1],
         "calendar_token": calendar.feed_for(owner).token,
+        **billing,
         "by_model": {
             "core_user": owner,
             "auth_user": owner,  # UserAdmin names its password URL after auth
@@ -177,8 +186,50 @@ def world(db: None) -> dict[str, Any]:
             ),
             "core_notification": Notification.objects.create(recipient=owner, key="k", subject="s"),
             "core_calendarfeed": calendar.feed_for(owner),
+            "invoicing_invoice": billing["invoice"],
+            "invoicing_billingrun": billing["run"],
+            "invoicing_payment": billing["payment"],
+            "invoicing_creditnote": billing["credit_note"],
+            "invoicing_manualcharge": billing["charge"],
+            "invoicing_confirmationrequest": billing["awaiting"].confirmation_requests.get(),
+            "invoicing_numbersequence": NumberSequence.objects.first(),
         },
     }
+
+
+def _billing_world(owner: Any) -> dict[str, Any]:
+    """An issued invoice with a payment and a credit note, one awaiting confirmation.
+    Rendering is replaced by a fixed PDF: this matrix checks who reaches which URL, over
+    two thousand cases; the PDFs' content is tested in tests/invoicing."""
+    with mock.patch.object(documents, "_pdf", lambda template, context: b"%PDF-1.4 matrix"):
+        return _billing_objects(owner)
+
+
+def _billing_objects(owner: Any) -> dict[str, Any]:
+    issued_agreement = make_community(owner, "Billing Matrix", hub="billmatrix")
+    make_community(owner, "Confirming College", hub="confirming")
+    # September: the cost pages' rows expect October to have nothing imported.
+    add_costs("2026-09", {"billmatrix": "1.00", "confirming": "2.00"})
+    run = billing_run(actor=owner, month="2026-09")
+    invoice = issue(
+        Invoice.objects.get(organization=issued_agreement.engagement.organization), owner
+    )
+    awaiting = invoicing.request_confirmation(
+        actor=owner, invoice=Invoice.objects.get(organization__name="Confirming College")
+    )
+    payment = invoicing.record_payment(
+        actor=owner, invoice=invoice, amount=Decimal("1.00"), received_on=dt.date(2026, 11, 5)
+    )
+    credit_note = invoicing.issue_credit_note(
+        actor=owner, invoice=invoice, amount=Decimal("2.00"), reason="r"
+    )
+    charge = invoicing.add_manual_charge(
+        actor=owner, organization=invoice.organization, month="2026-11", kind="adjustment",
+        description="d", quantity=Decimal(1), unit_amount=Decimal(5),
+    )  # fmt: skip
+    return {"run": run, "invoice": invoice, "awaiting": awaiting, "payment": payment,
+            "credit_note": credit_note, "charge": charge,
+            "confirmation_token": token_for(awaiting)}  # fmt: skip
 
 
 def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +237,13 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
     short = name.split(":")[-1]
     for param in params:
         if param == "pk":
-            if name.startswith("hubs:"):
+            if short == "charge-delete":
+                values[param] = world["charge"].pk
+            elif short == "credit-note-pdf":
+                values[param] = world["credit_note"].pk
+            elif name.startswith("invoicing:"):
+                values[param] = world["invoice"].pk
+            elif name.startswith("hubs:"):
                 values[param] = world["hub"].pk
             elif short == "tier-reprice":
                 values[param] = world["agreement"].tier_id
@@ -217,9 +274,16 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
         elif param == "tier_id":
             values[param] = world["agreement"].tier_id
         elif param == "token":
-            values[param] = (
-                world["check_in_token"] if short == "check-in" else world["calendar_token"]
-            )
+            values[param] = {
+                "check-in": world["check_in_token"],
+                "invoice-confirmation": world["confirmation_token"],
+            }.get(short, world["calendar_token"])
+        elif param == "invoice_id":
+            values[param] = world["invoice"].pk
+        elif param == "run_id":
+            values[param] = world["run"].pk
+        elif param == "note_id":
+            values[param] = world["credit_note"].pk
         elif param == "month":
             values[param] = "2026-10"
         elif param == "currency":

@@ -19,6 +19,17 @@ from tests.factories import prospect
 MONTH = "2026-10"
 
 
+def ensure_price_book() -> None:
+    """The seeded tiers; tests on a transactional database (emptied between tests, the
+    migrations' data with it) put them back."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("partnerops.contracts.migrations.0002_seed_price_book").seed
+    seed(apps, None)
+
+
 def make_community(
     actor: Any,
     name: str,
@@ -31,6 +42,7 @@ def make_community(
 ) -> Agreement:
     """A Partner with an email-confirmed agreement in service from ``start`` and, if named,
     a running hub whose cloud bill we pay."""
+    ensure_price_book()
     engagement = prospect(actor, name)
     agreement = contracts.agreement_create(
         actor=actor, engagement=engagement, tier=contracts.current_tier(tier, start),

@@ -70,3 +70,5 @@ can_change_hubs = CapabilityAuth(Capability.CHANGE_HUBS)
 # checked in the operation, once the body is read.
 can_move_agreements = CapabilityAuth(Capability.CHANGE_AGREEMENTS, Capability.SIGN_AGREEMENTS)
 can_import_costs = CapabilityAuth(Capability.IMPORT_COSTS)
+can_view_invoices = CapabilityAuth(Capability.VIEW_INVOICES)
+can_manage_billing = CapabilityAuth(Capability.MANAGE_BILLING)

@@ -17,6 +17,7 @@ from ninja.responses import Status as Reply
 from partnerops import __version__
 from partnerops.api import contracts as contracts_api
 from partnerops.api import costs as costs_api
+from partnerops.api import invoicing as invoicing_api
 from partnerops.api import problems
 from partnerops.api.auth import can_change_pipeline, can_view_pipeline
 from partnerops.api.schemas import (
@@ -294,3 +295,5 @@ api.add_router("/renewals", contracts_api.renewals)
 api.add_router("/formal-documents", contracts_api.documents)
 api.add_router("/hubs", contracts_api.hubs)
 api.add_router("/costs", costs_api.costs)
+api.add_router("/billing", invoicing_api.billing)
+api.add_router("/invoices", invoicing_api.invoices)

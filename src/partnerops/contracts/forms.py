@@ -12,6 +12,7 @@ from partnerops.contracts.models import (
     EndReason,
     FormalDocumentKind,
     FormalDocumentVersion,
+    Proration,
     ServiceTier,
 )
 from partnerops.crm.forms import DATE
@@ -51,6 +52,8 @@ class AgreementForm(forms.ModelForm[Agreement]):
         assert isinstance(contact_field, forms.ModelChoiceField)
         contact_field.queryset = Contact.objects.filter(organization=engagement.organization)
         self.fields["price"].required = False
+        # Older clients and scripts post no proration: the default policy applies.
+        self.fields["proration"].required = False
         self.fields["price"].help_text = "Leave empty for the tier's price."
         self.fields["end_on"].required = False
         self.fields["end_on"].help_text = "Leave empty for start + term."
@@ -59,6 +62,9 @@ class AgreementForm(forms.ModelForm[Agreement]):
     def _post_clean(self) -> None:
         # The service fills the price and end date and validates the whole agreement.
         pass
+
+    def clean_proration(self) -> str:
+        return self.cleaned_data.get("proration") or Proration.BY_DAY
 
 
 class TransitionForm(forms.Form):

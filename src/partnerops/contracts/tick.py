@@ -36,6 +36,7 @@ class TickReport:
     reminders: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     check_ins: list[str] = field(default_factory=list)
+    overdue_reminders: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return [
@@ -55,6 +56,7 @@ def run(today: dt.date) -> TickReport:
         _stop_service,
         _remind_renewals,
         _check_ins,
+        _overdue_invoices,
     ):
         with transaction.atomic():
             step(today, report)
@@ -174,3 +176,9 @@ def _remind_renewals(today: dt.date, report: TickReport) -> None:
 def _check_ins(today: dt.date, report: TickReport) -> None:
     for check_in in checkins.send_due(today):
         report.check_ins.append(check_in.engagement.organization.name)
+
+
+def _overdue_invoices(today: dt.date, report: TickReport) -> None:
+    from partnerops.invoicing.services import send_overdue_reminders
+
+    report.overdue_reminders += [invoice.number for invoice in send_overdue_reminders(today)]

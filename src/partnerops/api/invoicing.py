@@ -1,0 +1,342 @@
+"""API v1: billing runs, invoices with their actions, payments, credit notes, exports."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status as Reply
+
+from partnerops.api.auth import can_manage_billing, can_view_invoices
+from partnerops.api.schemas import Input
+from partnerops.invoicing import exports, services
+from partnerops.invoicing.models import (
+    BillingRun,
+    CreditNote,
+    Invoice,
+    InvoiceState,
+    LineKind,
+    ManualCharge,
+    Payment,
+)
+from partnerops.invoicing.plan import MonthError, parse_month
+from partnerops.invoicing.run import billing_run
+
+billing = Router(tags=["invoicing"])
+invoices = Router(tags=["invoicing"])
+
+
+def _month(month: str) -> str:
+    try:
+        parse_month(month)
+    except MonthError as error:
+        raise HttpError(422, str(error)) from None
+    return month
+
+
+class RunIn(Input):
+    month: str = Field(..., examples=["2026-10"])
+
+
+class RunOut(Schema):
+    id: int
+    month: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    created: int
+    refreshed: int
+    unchanged: int
+    removed: int
+    past_draft: int
+    blocked: list[dict[str, Any]]
+    summary: str
+
+
+class MonthIn(Input):
+    month: str
+    issued_on: dt.date | None = None
+
+
+class LineOut(Schema):
+    position: int
+    kind: LineKind
+    description: str
+    quantity: Decimal
+    unit_amount: Decimal
+    amount: Decimal
+    account_code: str
+    hub_id: int | None
+    agreement_id: int | None
+
+
+class PaymentOut(Schema):
+    id: int
+    amount: Decimal
+    received_on: dt.date
+    reference: str
+
+
+class CreditNoteOut(Schema):
+    id: int
+    invoice_id: int
+    number: str
+    issued_on: dt.date
+    amount: Decimal
+    reason: str
+    account_code: str
+
+
+class InvoiceOut(Schema):
+    id: int
+    organization_id: int
+    organization_name: str = Field(..., alias="organization.name")
+    month: str
+    state: InvoiceState
+    currency: str
+    total: Decimal
+    number: str
+    issued_on: dt.date | None
+    due_on: dt.date | None
+    confirmation_required: bool
+    confirmation_requested_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    confirmation_source: str
+    question: str
+    reissue_of_id: int | None
+    lines: list[LineOut]
+    payments: list[PaymentOut]
+    credit_notes: list[CreditNoteOut]
+    balance: Decimal
+
+    @staticmethod
+    def resolve_lines(obj: Invoice) -> Any:
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_payments(obj: Invoice) -> Any:
+        return list(obj.payments.all())
+
+    @staticmethod
+    def resolve_credit_notes(obj: Invoice) -> Any:
+        return list(obj.credit_notes.all())
+
+    @staticmethod
+    def resolve_balance(obj: Invoice) -> Decimal:
+        return services.balance(obj)
+
+
+class InvoiceFilters(Schema):
+    month: str | None = None
+    state: InvoiceState | None = None
+    organization_id: int | None = None
+
+
+class PaymentIn(Input):
+    amount: Decimal = Field(..., gt=0, decimal_places=2)
+    received_on: dt.date
+    reference: str = ""
+
+
+class CreditNoteIn(Input):
+    amount: Decimal = Field(..., gt=0, decimal_places=2)
+    reason: str = Field(..., min_length=1)
+    issued_on: dt.date | None = None
+
+
+class VoidIn(Input):
+    reason: str = Field(..., min_length=1)
+
+
+class FinaliseIn(Input):
+    issued_on: dt.date | None = None
+
+
+class ChargeIn(Input):
+    kind: LineKind = LineKind.ADJUSTMENT
+    description: str = Field(..., min_length=1, max_length=300)
+    quantity: Decimal = Field(Decimal(1), decimal_places=4)
+    unit_amount: Decimal = Field(..., decimal_places=2)
+    account_code: str = ""
+
+
+class ChargeOut(Schema):
+    id: int
+    organization_id: int
+    month: str
+    kind: LineKind
+    description: str
+    quantity: Decimal
+    unit_amount: Decimal
+    account_code: str
+
+
+def _invoice(invoice_id: int) -> Invoice:
+    return get_object_or_404(Invoice.objects.select_related("organization"), pk=invoice_id)
+
+
+# Billing runs -----------------------------------------------------------------------------
+
+
+@billing.post("/runs", response={201: RunOut}, auth=can_manage_billing)
+def start_billing_run(request: HttpRequest, payload: RunIn) -> Reply[BillingRun]:
+    """Build or refresh the month's drafts (idempotent); blocked communities are listed."""
+    return Reply(201, billing_run(actor=request.user, month=_month(payload.month)))
+
+
+@billing.get("/runs", response=list[RunOut], auth=can_view_invoices)
+@paginate(LimitOffsetPagination)
+def list_billing_runs(request: HttpRequest, month: str | None = None) -> Any:
+    runs = BillingRun.objects.all()
+    return runs.filter(month=_month(month)) if month else runs
+
+
+@billing.get("/runs/{run_id}", response=RunOut, auth=can_view_invoices)
+def get_billing_run(request: HttpRequest, run_id: int) -> BillingRun:
+    return get_object_or_404(BillingRun, pk=run_id)
+
+
+@billing.post("/request-confirmations", response=list[InvoiceOut], auth=can_manage_billing)
+def request_month_confirmations(request: HttpRequest, payload: MonthIn) -> Any:
+    return services.request_confirmations(actor=request.user, month=_month(payload.month))
+
+
+@billing.post("/finalise", response=list[InvoiceOut], auth=can_manage_billing)
+def finalise_month(request: HttpRequest, payload: MonthIn) -> Any:
+    return services.finalise_confirmed(
+        actor=request.user, month=_month(payload.month), issued_on=payload.issued_on
+    )
+
+
+@billing.get("/export", auth=can_view_invoices)
+def accounting_export(
+    request: HttpRequest, start: dt.date, end: dt.date, layout: str = "xero"
+) -> HttpResponse:
+    """CSV of invoices and credit notes issued between ``start`` and ``end``: ``xero`` or ``generic``."""
+    if layout not in ("xero", "generic"):
+        raise HttpError(422, "layout is xero or generic.")
+    response = HttpResponse(
+        exports.export_csv(layout, start, end), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="invoices-{layout}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    )
+    return response
+
+
+# Invoices ------------------------------------------------------------------------------------
+
+
+@invoices.get("", response=list[InvoiceOut], auth=can_view_invoices)
+@paginate(LimitOffsetPagination)
+def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Any:
+    rows = Invoice.objects.select_related("organization").prefetch_related(
+        "lines", "payments", "credit_notes"
+    )
+    if filters.month:
+        rows = rows.filter(month=_month(filters.month))
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.organization_id:
+        rows = rows.filter(organization_id=filters.organization_id)
+    return rows.order_by("-month", "organization__name", "id")
+
+
+@invoices.get("/{invoice_id}", response=InvoiceOut, auth=can_view_invoices)
+def get_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+    return _invoice(invoice_id)
+
+
+@invoices.get("/{invoice_id}/pdf", auth=can_view_invoices)
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> FileResponse:
+    invoice = _invoice(invoice_id)
+    if not invoice.pdf:
+        raise HttpError(404, f"{invoice} has no PDF: it has not been issued.")
+    return FileResponse(invoice.pdf.open("rb"), as_attachment=True, filename=f"invoice-{invoice.number}.pdf",
+                        content_type="application/pdf")  # fmt: skip
+
+
+@invoices.post("/{invoice_id}/request-confirmation", response=InvoiceOut, auth=can_manage_billing)
+def request_invoice_confirmation(request: HttpRequest, invoice_id: int) -> Invoice:
+    """Send the signed link to the community representative (or confirm by contract)."""
+    return services.request_confirmation(actor=request.user, invoice=_invoice(invoice_id))
+
+
+@invoices.post("/{invoice_id}/email-confirmation", response=InvoiceOut, auth=can_manage_billing)
+def record_email_confirmation(
+    request: HttpRequest,
+    invoice_id: int,
+    email_file: UploadedFile = File(...),  # noqa: B008 - ninja's way to declare uploads
+) -> Invoice:
+    """A confirmation received by email: upload the .eml (multipart field ``email_file``)."""
+    return services.record_email_confirmation(actor=request.user, invoice=_invoice(invoice_id),
+                                              file_name=email_file.name or "confirmation.eml", content=email_file.read())  # fmt: skip
+
+
+@invoices.post("/{invoice_id}/return-to-draft", response=InvoiceOut, auth=can_manage_billing)
+def return_invoice_to_draft(request: HttpRequest, invoice_id: int) -> Invoice:
+    return services.return_to_draft(actor=request.user, invoice=_invoice(invoice_id))
+
+
+@invoices.post("/{invoice_id}/finalise", response=InvoiceOut, auth=can_manage_billing)
+def finalise_invoice(request: HttpRequest, invoice_id: int, payload: FinaliseIn) -> Invoice:
+    """Number, render the PDF and send it to the billing contact."""
+    return services.finalise(
+        actor=request.user, invoice=_invoice(invoice_id), issued_on=payload.issued_on
+    )
+
+
+@invoices.post("/{invoice_id}/void", response=InvoiceOut, auth=can_manage_billing)
+def void_invoice(request: HttpRequest, invoice_id: int, payload: VoidIn) -> Invoice:
+    return services.void(actor=request.user, invoice=_invoice(invoice_id), reason=payload.reason)
+
+
+@invoices.post("/{invoice_id}/reissue", response={201: InvoiceOut}, auth=can_manage_billing)
+def reissue_invoice(request: HttpRequest, invoice_id: int) -> Reply[Invoice]:
+    return Reply(201, services.reissue(actor=request.user, invoice=_invoice(invoice_id)))
+
+
+@invoices.post("/{invoice_id}/payments", response={201: PaymentOut}, auth=can_manage_billing)
+def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Reply[Payment]:
+    return Reply(
+        201,
+        services.record_payment(actor=request.user, invoice=_invoice(invoice_id), **payload.dict()),
+    )
+
+
+@invoices.post("/{invoice_id}/credit-notes", response={201: CreditNoteOut}, auth=can_manage_billing)
+def issue_credit_note(
+    request: HttpRequest, invoice_id: int, payload: CreditNoteIn
+) -> Reply[CreditNote]:
+    return Reply(
+        201,
+        services.issue_credit_note(
+            actor=request.user, invoice=_invoice(invoice_id), **payload.dict()
+        ),
+    )
+
+
+@invoices.post("/{invoice_id}/charges", response={201: ChargeOut}, auth=can_manage_billing)
+def add_charge(request: HttpRequest, invoice_id: int, payload: ChargeIn) -> Reply[ManualCharge]:
+    """A manual line (support hours, usage, adjustment) on the invoice's month; drafts only."""
+    invoice = _invoice(invoice_id)
+    charge = services.add_manual_charge(actor=request.user, organization=invoice.organization, month=invoice.month,
+                                        **payload.dict())  # fmt: skip
+    return Reply(201, charge)
+
+
+@invoices.get("/credit-notes/all", response=list[CreditNoteOut], auth=can_view_invoices)
+@paginate(LimitOffsetPagination)
+def list_credit_notes(request: HttpRequest) -> Any:
+    return CreditNote.objects.order_by("-issued_on", "-id")
+
+
+@invoices.get("/credit-notes/{note_id}/pdf", auth=can_view_invoices)
+def credit_note_pdf(request: HttpRequest, note_id: int) -> FileResponse:
+    note = get_object_or_404(CreditNote, pk=note_id)
+    return FileResponse(note.pdf.open("rb"), as_attachment=True, filename=f"credit-note-{note.number}.pdf",
+                        content_type="application/pdf")  # fmt: skip
