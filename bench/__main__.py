@@ -37,7 +37,10 @@ def _fresh_postgres(name: str) -> str | None:
 def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     failures = 0
+    only = os.environ.get("BENCH_ONLY")  # e.g. BENCH_ONLY=invoicing: one benchmark, both databases
     for module in BENCHMARKS:
+        if only and module != f"bench.{only}":
+            continue
         short = module.rsplit(".", 1)[-1]
         with tempfile.TemporaryDirectory() as scratch:
             targets = {"sqlite": f"sqlite:///{scratch}/bench.sqlite3"}
@@ -51,7 +54,7 @@ def main() -> int:
                 command = [sys.executable, "-m", module, str(output)]
                 done = subprocess.run(command, env=env, cwd=ROOT, check=False)
                 failures += done.returncode != 0
-    if os.environ.get("BENCH_SKIP_COSTS") != "1":
+    if os.environ.get("BENCH_SKIP_COSTS") != "1" and only in (None, "costs"):
         # Database-independent; generates its exports once under var/bench-data.
         print("bench.costs (1, 2 and 5 million lines; set BENCH_SKIP_COSTS=1 to skip):")
         failures += (

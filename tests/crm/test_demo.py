@@ -12,6 +12,7 @@ from partnerops.crm.demo import load_demo
 from partnerops.crm.models import Engagement, Organization
 from partnerops.crm.pipeline import PHASE_STATUSES, Phase
 from partnerops.hubs.models import Hub
+from partnerops.invoicing.models import BillingRun, Invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,9 @@ def test_demo_covers_the_pipeline_and_is_idempotent() -> None:
     month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
     (summary,) = month_report(month)
     assert summary.communities and summary.attributed + summary.unattributed == summary.total
+    # Last month is run: drafts for communities with the evidence, the others listed.
+    run = BillingRun.objects.get(month=month)
+    assert run.created == Invoice.objects.filter(month=month).count() > 0
     counts = (Organization.objects.count(), Engagement.objects.count(), CostLine.objects.count())
     second = load_demo()
     assert (second.organizations, second.skipped) == (0, 40)
@@ -35,3 +39,4 @@ def test_demo_covers_the_pipeline_and_is_idempotent() -> None:
         Engagement.objects.count(),
         CostLine.objects.count(),
     ) == counts
+    assert Invoice.objects.filter(month=month).count() == run.created

@@ -227,6 +227,7 @@ def load_demo(*, seed: int = 2026) -> DemoSummary:
         _engagement(organization, target, lead_owner, rng, today)
         summary.engagements += 1
     _demo_costs(lead_owner, today)
+    _demo_billing(lead_owner, today)
     for name, kind, country in OTHERS:
         if services.Organization.objects.filter(name__iexact=name).exists():
             summary.skipped += 1
@@ -459,6 +460,15 @@ def _demo_costs(actor: Any, today: dt.date) -> None:
             )
         )
         cost_import(actor=actor, paths=[path], usage_path=usage)
+
+
+def _demo_billing(actor: Any, today: dt.date) -> None:
+    """Last month's billing run, so the Invoices page has drafts and blocked communities
+    to show (the run is idempotent: a second demo load changes nothing)."""
+    from partnerops.invoicing.run import billing_run
+
+    month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    billing_run(actor=actor, month=month, notify=False)
 
 
 def _gcp_line(

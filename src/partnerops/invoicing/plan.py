@@ -169,16 +169,16 @@ class CloudSpend:
     """The month's imported costs: per hub name and currency (rounded, from the cost
     report), and which hubs and accounts the imports cover."""
 
-    amounts: dict[tuple[str, str], Decimal]
+    amounts: dict[str, dict[str, Decimal]]  # hub name -> currency -> amount
     hubs_covered: set[int]
     accounts_covered: set[str]
 
     @classmethod
     def for_month(cls, month: str) -> CloudSpend:
-        amounts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        amounts: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for summary in month_report(month):
             for item in summary.communities:
-                amounts[(item.hub, summary.currency)] += item.amount
+                amounts[item.hub][summary.currency] += item.amount
         lines = CostLine.objects.filter(month=month)
         hubs = set(lines.exclude(hub=None).values_list("hub_id", flat=True).distinct())
         accounts = set(lines.values_list("account", flat=True).distinct())
@@ -190,11 +190,7 @@ class CloudSpend:
         )
 
     def currencies(self, hub: Hub) -> dict[str, Decimal]:
-        return {
-            currency: amount
-            for (name, currency), amount in self.amounts.items()
-            if name == hub.name
-        }
+        return dict(self.amounts.get(hub.name, {}))
 
 
 def hub_in_service(hub: Hub, first: dt.date, last: dt.date) -> bool:
