@@ -143,6 +143,44 @@ MATRIX: dict[str, Rule] = {
     # Playbooks
     "playbooks:template-list": page("Email templates and their variables", EVERY_ROLE),
     "playbooks:email-preview": page("Preview an email for an engagement", EVERY_ROLE),
+    # Playbooks: run by whoever changes the pipeline, seen by every role
+    "playbooks:run-start": page("Start a playbook (POST)", PIPELINE_EDITORS, method="POST", ok=404),
+    "playbooks:run-detail": page("A playbook run and its steps", EVERY_ROLE),
+    "playbooks:step-complete": page(
+        "Tick or skip a step (POST)", PIPELINE_EDITORS, method="POST", ok=302
+    ),
+    "playbooks:run-resume": page(
+        "Resume a failed run (POST)", PIPELINE_EDITORS, method="POST", ok=302
+    ),
+    "playbooks:received-email-upload": page("Record a received email (.eml)", PIPELINE_EDITORS),
+    "playbooks:running-notes-export": page(
+        "Export the running notes as .docx (POST)", PIPELINE_EDITORS, method="POST", ok=302
+    ),
+    "playbooks:document-download": page("Download a document", EVERY_ROLE),
+    "playbooks:document-share": page(
+        "Make a signed link (POST)", PIPELINE_EDITORS, method="POST", ok=302
+    ),
+    "shared-document": public("A shared document by signed, expiring link"),
+    "api-1:list_playbooks": api("Playbooks and their steps", EVERY_ROLE),
+    "api-1:start_playbook": api("Start a playbook", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:list_playbook_runs": api("Playbook runs (?engagement_id=)", EVERY_ROLE),
+    "api-1:get_playbook_run": api("A playbook run", EVERY_ROLE),
+    "api-1:complete_step": api("Tick or skip a step", PIPELINE_EDITORS, method="POST", ok=422),
+    "api-1:resume_playbook_run": api(
+        "Resume a failed run (no body)", PIPELINE_EDITORS, method="POST", ok=409
+    ),
+    "api-1:list_documents": api("Documents (?engagement_id=)", EVERY_ROLE),
+    "api-1:download_document": api("Download a document", EVERY_ROLE),
+    "api-1:share_document": api(
+        "Signed link to a document (no body)", PIPELINE_EDITORS, method="POST"
+    ),
+    "api-1:export_running_notes": api(
+        "Export running notes", PIPELINE_EDITORS, method="POST", ok=422
+    ),
+    "api-1:list_emails": api("Emails sent and received (?engagement_id=)", EVERY_ROLE, ok=422),
+    "api-1:record_received_email": api(
+        "Record a received email (multipart .eml)", PIPELINE_EDITORS, method="POST", ok=422
+    ),
     # Invoicing
     "invoicing:billing": page(
         "A month's invoices, blocked communities, turnaround", INVOICE_READERS
@@ -306,6 +344,8 @@ READ_ONLY_ADMIN_MODELS = (
     "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
     "core_notification", "core_calendarfeed", "costs_costimport", "costs_costline",
     "playbooks_outboundemail", "playbooks_emailattachment",
+    "playbooks_playbookrun", "playbooks_runstep", "playbooks_document", "playbooks_receivedemail",
+    "playbooks_handoffissue",
     # Invoices change only through the services (numbering, audit, emails).
     "invoicing_invoice", "invoicing_billingrun", "invoicing_payment", "invoicing_creditnote",
     "invoicing_manualcharge", "invoicing_confirmationrequest", "invoicing_numbersequence",

@@ -34,8 +34,12 @@ from partnerops.invoicing import documents
 from partnerops.invoicing import services as invoicing
 from partnerops.invoicing.models import Invoice, NumberSequence
 from partnerops.invoicing.run import billing_run
-from partnerops.playbooks.models import EmailTemplate
+from partnerops.playbooks import documents as playbook_documents
+from partnerops.playbooks import engine
+from partnerops.playbooks.handoff import handoff_issue_create
+from partnerops.playbooks.models import DocumentTemplate, EmailTemplate, IssueTemplate, Playbook
 from partnerops.playbooks.outbox import Attachment, queue_email
+from partnerops.playbooks.received import received_email_record
 from tests.factories import UserFactory
 from tests.invoicing.conftest import add_costs, issue, make_community, token_for
 from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
@@ -121,6 +125,7 @@ def world(db: None) -> dict[str, Any]:
         **attempt, get_data="", post_data="", failures_since_start=1
     )
     billing = _billing_world(owner)
+    playbook_objects = _playbook_world(owner, engagement)
     access_log = AccessLog.objects.create(**attempt)
     failure_log = AccessFailureLog.objects.create(**attempt, locked_out=False)
     return {
@@ -135,6 +140,7 @@ def world(db: None) -> dict[str, Any]:
         "check_in_token": checkins.link_for(check_in).strip("/").split("/")[-1],
         "calendar_token": calendar.feed_for(owner).token,
         **billing,
+        **playbook_objects,
         "by_model": {
             "core_user": owner,
             "auth_user": owner,  # UserAdmin names its password URL after auth
@@ -186,6 +192,14 @@ def world(db: None) -> dict[str, Any]:
             ),
             "core_notification": Notification.objects.create(recipient=owner, key="k", subject="s"),
             "core_calendarfeed": calendar.feed_for(owner),
+            "playbooks_playbook": Playbook.objects.get(key="launch-meeting"),
+            "playbooks_documenttemplate": DocumentTemplate.objects.first(),
+            "playbooks_issuetemplate": IssueTemplate.objects.first(),
+            "playbooks_playbookrun": playbook_objects["playbook_run"],
+            "playbooks_runstep": playbook_objects["playbook_run"].steps.first(),
+            "playbooks_document": playbook_objects["document"],
+            "playbooks_receivedemail": playbook_objects["received"],
+            "playbooks_handoffissue": playbook_objects["handoff"],
             "invoicing_invoice": billing["invoice"],
             "invoicing_billingrun": billing["run"],
             "invoicing_payment": billing["payment"],
@@ -195,6 +209,32 @@ def world(db: None) -> dict[str, Any]:
             "invoicing_numbersequence": NumberSequence.objects.first(),
         },
     }
+
+
+def _playbook_world(owner: Any, engagement: Any) -> dict[str, Any]:
+    """A checklist run waiting on its first step, a document, a received email, a hand-off issue."""
+    run = engine.run_start(
+        actor=owner, engagement=engagement, playbook=Playbook.objects.get(key="launch-meeting")
+    )
+    # A stored document; generating one is tested in tests/playbooks (and is slower).
+    document = playbook_documents.document_store(
+        actor=owner,
+        engagement=engagement,
+        kind="running_notes",
+        title="Notes",
+        content=b"PK",
+        extension="docx",
+    )
+    eml = b"From: a@b.org\r\nDate: Tue, 03 Nov 2026 10:00:00 +0000\r\nSubject: Hi\r\n\r\nHello\r\n"
+    received = received_email_record(
+        actor=owner, engagement=engagement, file_name="a.eml", content=eml
+    )
+    handoff = handoff_issue_create(
+        actor=owner, engagement=engagement, template_key="new-hub-request-information"
+    )
+    token = playbook_documents.share_link(document).rstrip("/").rsplit("/", 1)[-1]
+    return {"playbook_run": run, "document": document, "received": received, "handoff": handoff,
+            "document_token": token}  # fmt: skip
 
 
 def _billing_world(owner: Any) -> dict[str, Any]:
@@ -237,7 +277,11 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
     short = name.split(":")[-1]
     for param in params:
         if param == "pk":
-            if short == "charge-delete":
+            if short in ("run-detail", "step-complete", "run-resume"):
+                values[param] = world["playbook_run"].pk
+            elif short in ("document-download", "document-share"):
+                values[param] = world["document"].pk
+            elif short == "charge-delete":
                 values[param] = world["charge"].pk
             elif short == "credit-note-pdf":
                 values[param] = world["credit_note"].pk
@@ -277,11 +321,16 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = {
                 "check-in": world["check_in_token"],
                 "invoice-confirmation": world["confirmation_token"],
+                "shared-document": world["document_token"],
             }.get(short, world["calendar_token"])
         elif param == "invoice_id":
             values[param] = world["invoice"].pk
         elif param == "run_id":
-            values[param] = world["run"].pk
+            values[param] = world["run" if "billing" in short else "playbook_run"].pk
+        elif param == "position":
+            values[param] = 1
+        elif param == "document_id":
+            values[param] = world["document"].pk
         elif param == "note_id":
             values[param] = world["credit_note"].pk
         elif param == "month":

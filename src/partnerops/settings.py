@@ -253,6 +253,13 @@ ACCOUNT_CODES = {
     "adjustment": env_str("ACCOUNT_CODE_SERVICE", "4224"),
 }
 
+# Playbooks: shared documents' links, and the engineering hand-off's GitHub repository.
+DOCUMENT_LINK_DAYS = env_int("DOCUMENT_LINK_DAYS", 30, minimum=1)
+GITHUB_REPOSITORY = env_str("GITHUB_REPOSITORY", "")  # owner/name; empty: prefilled links only
+GITHUB_TOKEN = env_str("GITHUB_TOKEN", "")
+GITHUB_API_URL = env_url("GITHUB_API_URL", "https://api.github.com")
+GITHUB_TIMEOUT = env_int("GITHUB_TIMEOUT", 15, minimum=1)
+
 # The address people reach the app at, for links in emails (no trailing slash).
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

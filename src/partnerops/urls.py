@@ -4,6 +4,7 @@ from django.urls import include, path
 from partnerops.api.v1 import api
 from partnerops.contracts.urls import public_urlpatterns as contracts_public
 from partnerops.invoicing.urls import public_urlpatterns as invoicing_public
+from partnerops.playbooks.urls import public_urlpatterns as playbooks_public
 
 admin.site.site_header = "PartnerOps administration"
 admin.site.site_title = "PartnerOps"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("partnerops.invoicing.urls")),
     *contracts_public,
     *invoicing_public,
+    *playbooks_public,
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -53,8 +54,9 @@ def test_the_community_confirms_by_a_single_use_link(
         "operations@sponsor.example.org"
     ]
     assert "Cloud costs, hub ocean, 2026-10 (at cost): USD 123.46" in email.body
-    token = token_for(invoice)
-    assert f"/confirm-delivery/{token}/" in email.body
+    found = re.search(r"/confirm-delivery/([^/\s]+)/", email.body)
+    assert found is not None
+    token = found.group(1)  # the link as the community receives it
     confirmed = services.confirm_delivery(token=token)
     assert confirmed.state == InvoiceState.CONFIRMED
     assert confirmed.confirmation_source == ConfirmationSource.LINK

@@ -3,48 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import socket
-from collections.abc import Iterator
-from email.message import Message
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from partnerops.crm import services as crm
 from partnerops.crm.models import EntryKind
 from partnerops.playbooks.models import EmailStatus, OutboundEmail
 from partnerops.playbooks.outbox import MAX_ATTEMPTS, Attachment, _claim, queue_email, send_queued
+from tests.playbooks.conftest import Inbox
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    """An SMTP handler that keeps what arrives: envelope recipients and the parsed message."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[Inbox]:
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield inbox
-    controller.stop()
 
 
 def test_an_email_arrives_once_with_its_headers_cc_and_attachment(

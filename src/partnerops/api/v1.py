@@ -18,6 +18,7 @@ from partnerops import __version__
 from partnerops.api import contracts as contracts_api
 from partnerops.api import costs as costs_api
 from partnerops.api import invoicing as invoicing_api
+from partnerops.api import playbooks as playbooks_api
 from partnerops.api import problems
 from partnerops.api.auth import can_change_pipeline, can_view_pipeline
 from partnerops.api.schemas import (
@@ -297,3 +298,7 @@ api.add_router("/hubs", contracts_api.hubs)
 api.add_router("/costs", costs_api.costs)
 api.add_router("/billing", invoicing_api.billing)
 api.add_router("/invoices", invoicing_api.invoices)
+api.add_router("/playbooks", playbooks_api.playbooks)
+api.add_router("/playbook-runs", playbooks_api.runs)
+api.add_router("/documents", playbooks_api.files)
+api.add_router("/emails", playbooks_api.emails)

@@ -131,8 +131,22 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry_form": TimelineEntryForm(),
         "audit_events": audit.events_for(engagement)[:50],
         "can_change": has_capability(request.user, CHANGE),
+        **_playbook_context(engagement),
     }
     return render(request, "crm/engagement_detail.html", context)
+
+
+def _playbook_context(engagement: Engagement) -> dict[str, Any]:
+    """The engagement's playbooks, documents and correspondence (the playbooks app's data)."""
+    from partnerops.playbooks.models import Playbook
+
+    return {
+        "playbooks": Playbook.objects.filter(active=True),
+        "playbook_runs": engagement.playbook_runs.select_related("started_by")[:20],
+        "engagement_documents": engagement.documents.all()[:50],
+        "outbound_emails": engagement.outbound_emails.order_by("-created_at")[:30],
+        "handoff_issues": engagement.handoff_issues.all(),
+    }
 
 
 def _criteria_rows(snapshot: dict[str, dict[str, str]]) -> list[dict[str, str]]:

@@ -166,3 +166,34 @@ def _sent(email: OutboundEmail, now: dt.datetime) -> None:
             engagement_id=email.engagement_id, kind=EntryKind.EMAIL, occurred_at=now, author=email.created_by,
             title=f"Email sent: {email.subject}", body=f"To {', '.join(email.to)}" + (f"; cc {', '.join(email.cc)}" if email.cc else ""),
         )  # fmt: skip
+
+
+class NotDelivered(Exception):
+    """The email is stored but has not left yet (the mail server refused or is down)."""
+
+
+def send_now(email_id: int) -> None:
+    """Send one stored email at once (a playbook step waits for it); NotDelivered when it
+    cannot leave now: it stays in the outbox, which retries it with backoff."""
+    email = OutboundEmail.objects.get(pk=email_id)
+    if email.status == EmailStatus.SENT:
+        return
+    if email.status == EmailStatus.SENDING:
+        raise NotDelivered("The outbox worker is sending it right now; resume in a minute.")
+    moment = timezone.now()
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=email.status).update(
+        status=EmailStatus.SENDING, claimed_at=moment
+    )
+    if not claimed:
+        raise NotDelivered("The outbox worker took it first; resume in a minute.")
+    email.refresh_from_db()
+    if not email.message_id:
+        domain = email.from_email.rsplit("@", 1)[-1].strip(">") or "partnerops.local"
+        email.message_id = f"<{email.pk}.{get_random_string(16)}@{domain}>"
+        OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
+    try:
+        get_connection().send_messages([_message(email)])
+    except (OSError, ValueError) as error:
+        _failed(email, error, moment)
+        raise NotDelivered(f"The mail server did not take it: {email.last_error}") from None
+    _sent(email, moment)
