@@ -129,10 +129,7 @@ def send_queued(*, limit: int = 100, now: dt.datetime | None = None) -> dict[str
         email = _claim(moment)
         if email is None:
             break
-        if not email.message_id:
-            domain = email.from_email.rsplit("@", 1)[-1].strip(">") or "partnerops.local"
-            email.message_id = f"<{email.pk}.{get_random_string(16)}@{domain}>"
-            OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
+        _ensure_message_id(email)
         try:
             connection.send_messages([_message(email)])
         except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
@@ -142,6 +139,14 @@ def send_queued(*, limit: int = 100, now: dt.datetime | None = None) -> dict[str
         _sent(email, moment)
         counts["sent"] += 1
     return counts
+
+
+def _ensure_message_id(email: OutboundEmail) -> None:
+    """A Message-ID fixed before the first attempt, so retries carry the same one."""
+    if not email.message_id:
+        domain = email.from_email.rsplit("@", 1)[-1].strip(">") or "partnerops.local"
+        email.message_id = f"<{email.pk}.{get_random_string(16)}@{domain}>"
+        OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
 
 
 def _failed(email: OutboundEmail, error: Exception, now: dt.datetime) -> None:
@@ -187,10 +192,7 @@ def send_now(email_id: int) -> None:
     if not claimed:
         raise NotDelivered("The outbox worker took it first; resume in a minute.")
     email.refresh_from_db()
-    if not email.message_id:
-        domain = email.from_email.rsplit("@", 1)[-1].strip(">") or "partnerops.local"
-        email.message_id = f"<{email.pk}.{get_random_string(16)}@{domain}>"
-        OutboundEmail.objects.filter(pk=email.pk).update(message_id=email.message_id)
+    _ensure_message_id(email)
     try:
         get_connection().send_messages([_message(email)])
     except (OSError, ValueError) as error:
