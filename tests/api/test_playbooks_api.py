@@ -84,6 +84,13 @@ def test_pages_start_tick_and_resume(partnerships_client: Any, partnerships_user
     engagement = prospect(partnerships_user, "Coastal Ocean")
     page = partnerships_client.get(f"/engagements/{engagement.pk}/")
     assert b"Hail the Lead" in page.content and b'id="start-playbook"' in page.content
+    preview = partnerships_client.get(
+        f"/engagements/{engagement.pk}/playbooks/start/?playbook=hail-the-lead"
+    )
+    assert b"Thank you for your interest in Example Hubs" in preview.content
+    assert (
+        b"rep@coastal.example.edu" in preview.content and b"Service description" in preview.content
+    )
     response = partnerships_client.post(
         f"/engagements/{engagement.pk}/playbooks/start/", {"playbook": "launch-meeting"}
     )

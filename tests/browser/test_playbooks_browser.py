@@ -20,7 +20,10 @@ def _start(page: Any, base: str, engagement_id: int, playbook: str) -> None:
     page.goto(f"{base}/engagements/{engagement_id}/")
     page.locator("#id_playbook").select_option(label=playbook)
     page.locator("#start-playbook").click()
-    page.get_by_role("heading", name=playbook).wait_for()
+    # Nothing is sent before the person has seen it.
+    page.get_by_role("heading", name=f"{playbook}: before it starts").wait_for()
+    page.locator("#run-playbook").click()
+    page.get_by_role("heading", name=playbook, exact=True).wait_for()
 
 
 def test_hail_the_lead_then_send_draft_contract(live_server: Any, page: Any) -> None:
@@ -36,6 +39,11 @@ def test_hail_the_lead_then_send_draft_contract(live_server: Any, page: Any) -> 
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Pipeline").wait_for()
 
+    page.goto(
+        f"{live_server.url}/engagements/{engagement.pk}/playbooks/start/?playbook=hail-the-lead"
+    )
+    assert "Thank you for your interest in Example Hubs" in page.content()
+    assert not OutboundEmail.objects.exists()
     _start(page, live_server.url, engagement.pk, "Hail the Lead")
     assert page.locator("#run-state").inner_text() == "Done"
     assert "Done" in page.locator("#step-1").inner_text()

@@ -45,7 +45,7 @@ def _latest(engagement: Engagement, kind: str) -> Document | None:
     )
 
 
-def _recipients(engagement: Engagement, who: str) -> list[str]:
+def recipients(engagement: Engagement, who: str) -> list[str]:
     profile = get_profile()
     contacts = list(engagement.organization.contacts.order_by("id"))
     if who == "operations":
@@ -95,12 +95,12 @@ def send_email(step: RunStep, actor: Any) -> Outcome:
             raise DomainError(f"There is no {DocumentKind(link_kind).label.lower()} to share yet.")
         context["link"] = documents.share_link(shared)
     rendered = render_email(template, context)
-    to = _recipients(engagement, step.params.get("to", "contacts"))
+    to = recipients(engagement, step.params.get("to", "contacts"))
     if not to:
         raise DomainError(
             f"{engagement.organization.name} has no contact to send '{template.name}' to."
         )
-    cc = [address for who in step.params.get("cc", []) for address in _recipients(engagement, who)]
+    cc = [address for who in step.params.get("cc", []) for address in recipients(engagement, who)]
     files, document_ids = _attachments(step, actor, engagement)
     profile = get_profile()
     email = queue_email(

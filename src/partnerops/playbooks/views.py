@@ -32,6 +32,7 @@ from partnerops.playbooks.models import (
     RunStep,
     StepState,
 )
+from partnerops.playbooks.preview import preview_steps
 from partnerops.playbooks.received import received_email_record
 from partnerops.playbooks.templating import VARIABLES, email_context, render_email
 
@@ -85,10 +86,21 @@ def _say(request: HttpRequest, run: PlaybookRun) -> None:
 
 
 @requires(CHANGE)
-@require_POST
 def run_start_view(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_object_or_404(Engagement, pk=pk)
-    playbook = get_object_or_404(Playbook, key=request.POST.get("playbook", ""), active=True)
+    """GET: what the playbook will do, with every email rendered, before anything is sent.
+    POST: start it."""
+    engagement = get_object_or_404(
+        Engagement.objects.select_related("organization", "owner"), pk=pk
+    )
+    key = request.POST.get("playbook") or request.GET.get("playbook", "")
+    playbook = get_object_or_404(Playbook, key=key, active=True)
+    if request.method != "POST":
+        context = {
+            "engagement": engagement,
+            "playbook": playbook,
+            "steps": preview_steps(engagement, playbook),
+        }
+        return render(request, "playbooks/run_preview.html", context)
     try:
         run = engine.run_start(actor=request.user, engagement=engagement, playbook=playbook)
     except DomainError as error:
