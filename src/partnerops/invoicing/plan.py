@@ -288,7 +288,10 @@ def plan_month(month: str, *, organization_ids: set[int] | None = None) -> Plan:
         result = _plan_community(
             organization, agreements, contacts[org_id], hubs[org_id], charges[org_id], spend, (first, last), month
         )  # fmt: skip
-        (plan.drafts if isinstance(result, Draft) else plan.blocked).append(result)  # type: ignore[arg-type]
+        if isinstance(result, Draft):
+            plan.drafts.append(result)
+        else:
+            plan.blocked.append(result)
     return plan
 
 

@@ -123,21 +123,33 @@ def _store(run: BillingRun, changes: Changes) -> None:
              "billing_contact", "representative", "last_run", "updated_at"],
             batch_size=500,
         )  # fmt: skip
-    created = []
-    for draft in changes.created:
-        invoice = Invoice(organization=draft.organization, month=run.month)
-        _fill(invoice, draft, run)
-        created.append(invoice)
+    created = [new_invoice(draft, run.month, run=run) for draft in changes.created]
     Invoice.objects.bulk_create(created, batch_size=500)
     lines = [
-        InvoiceLine(invoice=invoice, position=position, **vars(line))
+        line
         for invoice, draft in [*changes.refreshed, *zip(created, changes.created, strict=True)]
-        for position, line in enumerate(draft.lines, start=1)
+        for line in invoice_lines(invoice, draft)
     ]
     InvoiceLine.objects.bulk_create(lines, batch_size=1000)
 
 
-def _fill(invoice: Invoice, draft: Draft, run: BillingRun) -> None:
+def new_invoice(
+    draft: Draft, month: str, *, run: BillingRun | None = None, reissue_of: Invoice | None = None
+) -> Invoice:
+    """An unsaved draft invoice for a planned draft."""
+    invoice = Invoice(organization=draft.organization, month=month, reissue_of=reissue_of)
+    _fill(invoice, draft, run)
+    return invoice
+
+
+def invoice_lines(invoice: Invoice, draft: Draft) -> list[InvoiceLine]:
+    return [
+        InvoiceLine(invoice=invoice, position=position, **vars(line))
+        for position, line in enumerate(draft.lines, start=1)
+    ]
+
+
+def _fill(invoice: Invoice, draft: Draft, run: BillingRun | None) -> None:
     invoice.engagement_id = draft.engagement_id
     invoice.currency = draft.currency
     invoice.total = draft.total

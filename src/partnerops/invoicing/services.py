@@ -38,6 +38,7 @@ from partnerops.invoicing.models import (
     ConfirmationSource,
     CreditNote,
     Invoice,
+    InvoiceLine,
     InvoiceState,
     LineKind,
     ManualCharge,
@@ -482,7 +483,7 @@ def reissue(*, actor: Any, invoice: Invoice) -> Invoice:
             f"{invoice.organization.name} already has a live invoice for {invoice.month}."
         )
     from partnerops.invoicing.plan import plan_month
-    from partnerops.invoicing.run import _fill
+    from partnerops.invoicing.run import invoice_lines, new_invoice
 
     plan = plan_month(invoice.month, organization_ids={invoice.organization_id})
     if not plan.drafts:
@@ -494,15 +495,9 @@ def reissue(*, actor: Any, invoice: Invoice) -> Invoice:
             f"{invoice.organization.name} cannot be invoiced for {invoice.month}: {reasons}."
         )
     (draft,) = plan.drafts
-    new = Invoice(organization=invoice.organization, month=invoice.month, reissue_of=invoice)
-    _fill(new, draft, None)  # type: ignore[arg-type]
+    new = new_invoice(draft, invoice.month, reissue_of=invoice)
     new.save()
-    new.lines.bulk_create(
-        [
-            new.lines.model(invoice=new, position=n, **vars(line))
-            for n, line in enumerate(draft.lines, 1)
-        ]
-    )
+    InvoiceLine.objects.bulk_create(invoice_lines(new, draft))
     audit.record_create(actor=actor, instance=new, message=f"re-issue of {invoice.number}")
     return new
 
