@@ -14,6 +14,7 @@ from ninja.responses import Status as Reply
 
 from partnerops.api.auth import can_manage_billing, can_view_invoices
 from partnerops.api.schemas import Input
+from partnerops.core.files import download
 from partnerops.invoicing import exports, services
 from partnerops.invoicing.models import (
     BillingRun,
@@ -256,8 +257,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> FileResponse:
     invoice = _invoice(invoice_id)
     if not invoice.pdf:
         raise HttpError(404, f"{invoice} has no PDF: it has not been issued.")
-    return FileResponse(invoice.pdf.open("rb"), as_attachment=True, filename=f"invoice-{invoice.number}.pdf",
-                        content_type="application/pdf")  # fmt: skip
+    return download(invoice.pdf, f"invoice-{invoice.number}.pdf", "application/pdf")
 
 
 @invoices.post("/{invoice_id}/request-confirmation", response=InvoiceOut, auth=can_manage_billing)
@@ -338,5 +338,4 @@ def list_credit_notes(request: HttpRequest) -> Any:
 @invoices.get("/credit-notes/{note_id}/pdf", auth=can_view_invoices)
 def credit_note_pdf(request: HttpRequest, note_id: int) -> FileResponse:
     note = get_object_or_404(CreditNote, pk=note_id)
-    return FileResponse(note.pdf.open("rb"), as_attachment=True, filename=f"credit-note-{note.number}.pdf",
-                        content_type="application/pdf")  # fmt: skip
+    return download(note.pdf, f"credit-note-{note.number}.pdf", "application/pdf")

@@ -12,6 +12,7 @@ from ninja.responses import Status as Reply
 
 from partnerops.api.auth import can_change_pipeline, can_view_pipeline
 from partnerops.api.schemas import Input
+from partnerops.core.files import download
 from partnerops.crm.models import Engagement
 from partnerops.playbooks import documents, engine
 from partnerops.playbooks.models import (
@@ -189,8 +190,7 @@ def list_documents(request: HttpRequest, engagement_id: int | None = None) -> An
 @files.get("/{document_id}/file", auth=can_view_pipeline)
 def download_document(request: HttpRequest, document_id: int) -> FileResponse:
     document = get_object_or_404(Document, pk=document_id)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name,
-                        content_type=document.content_type)  # fmt: skip
+    return download(document.file, document.download_name, document.content_type)
 
 
 @files.post("/{document_id}/share", response=ShareOut, auth=can_change_pipeline)

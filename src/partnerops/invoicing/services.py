@@ -13,8 +13,6 @@ import datetime as dt
 import email
 import email.policy
 import email.utils
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -22,12 +20,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
 from partnerops.core import audit
 from partnerops.core.errors import DomainError, TransitionNotAllowed
+from partnerops.core.files import stored_unless_error
 from partnerops.core.notifications import notify_once
 from partnerops.core.profile import get_profile
 from partnerops.core.signed_links import LinkRefused, make_token, read_token
@@ -85,6 +83,13 @@ def _record(actor: Any, invoice: Invoice, action: str, before: str, message: str
 # Confirmation of delivery (seed 004) ------------------------------------------------------
 
 
+def _withdraw_open_links(invoice: Invoice) -> None:
+    """Links not yet used stop working (a newer link, another confirmation, or a redraft)."""
+    ConfirmationRequest.objects.filter(invoice=invoice, used_at=None, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+
+
 def confirmation_link(request: ConfirmationRequest) -> str:
     return reverse("invoice-confirmation", args=[make_token(purpose=PURPOSE, object_id=request.pk)])
 
@@ -104,9 +109,7 @@ def request_confirmation(*, actor: Any, invoice: Invoice) -> Invoice:
         if invoice.representative is None:
             raise DomainError(f"{invoice} has no community representative to confirm delivery.")
         _move(invoice, S.AWAITING_CONFIRMATION)
-        ConfirmationRequest.objects.filter(invoice=invoice, used_at=None, revoked_at=None).update(
-            revoked_at=now
-        )
+        _withdraw_open_links(invoice)
         request = ConfirmationRequest.objects.create(
             invoice=invoice, contact=invoice.representative, email=invoice.representative.email,
             expires_at=now + dt.timedelta(days=settings.CONFIRMATION_LINK_DAYS),
@@ -246,9 +249,7 @@ def record_email_confirmation(
         file_name or "confirmation.eml", ContentFile(content), save=False
     )
     invoice.save()
-    ConfirmationRequest.objects.filter(invoice=invoice, used_at=None, revoked_at=None).update(
-        revoked_at=timezone.now()
-    )
+    _withdraw_open_links(invoice)
     _record(actor, invoice, "delivery_confirmed", before,
             f"by email from {headers['from']}: {headers['subject']}")  # fmt: skip
     return invoice
@@ -263,9 +264,7 @@ def return_to_draft(*, actor: Any, invoice: Invoice) -> Invoice:
     invoice.confirmed_at, invoice.confirmation_source, invoice.confirmed_by = None, "", ""
     invoice.lines_digest = ""  # the next run rebuilds the lines
     invoice.save()
-    ConfirmationRequest.objects.filter(invoice=invoice, used_at=None, revoked_at=None).update(
-        revoked_at=timezone.now()
-    )
+    _withdraw_open_links(invoice)
     _record(actor, invoice, "returned_to_draft", before)
     return invoice
 
@@ -301,24 +300,11 @@ def finalise(*, actor: Any, invoice: Invoice, issued_on: dt.date | None = None) 
     invoice.due_on = issued_on + dt.timedelta(days=settings.INVOICE_PAYMENT_DAYS)
     invoice.bill_to, invoice.bill_to_email = _bill_to(invoice)
     pdf = documents.invoice_pdf(invoice)
-    with _file_removed_on_error(invoice.pdf, f"invoice-{invoice.number}.pdf", pdf):
+    with stored_unless_error(invoice.pdf, f"invoice-{invoice.number}.pdf", pdf):
         invoice.save()
         _record(actor, invoice, "issued", before, f"number {invoice.number}")
         _queue_invoice_email(invoice, pdf)
     return invoice
-
-
-@contextmanager
-def _file_removed_on_error(field: FieldFile, name: str, content: bytes) -> Iterator[None]:
-    """Store a generated file; if what follows fails, the transaction rolls back (and the
-    number with it), so the file goes too rather than lie about an issue that never was."""
-    field.save(name, ContentFile(content), save=False)
-    try:
-        yield
-    except BaseException:
-        if field.name:
-            field.storage.delete(field.name)
-        raise
 
 
 def finalise_confirmed(
@@ -430,7 +416,7 @@ def issue_credit_note(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
     pdf = documents.credit_note_pdf(note)
-    with _file_removed_on_error(note.pdf, f"credit-note-{number}.pdf", pdf):
+    with stored_unless_error(note.pdf, f"credit-note-{number}.pdf", pdf):
         note.save(update_fields=["pdf"])
         audit.record_create(actor=actor, instance=note)
         _queue_credit_note_email(note, pdf)

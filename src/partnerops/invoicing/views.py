@@ -9,8 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from partnerops.core import audit
 from partnerops.core.access import requires
 from partnerops.core.errors import DomainError
+from partnerops.core.files import download
 from partnerops.core.forms import add_service_errors
 from partnerops.core.roles import Capability, has_capability
 from partnerops.core.signed_links import LinkRefused
@@ -290,30 +290,22 @@ def charge_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_billing_url()}?month={charge.month}")
 
 
-def _download(file: FieldFile, name: str, content_type: str) -> HttpResponseBase:
-    if not file:
-        raise Http404("No file yet.")
-    return FileResponse(
-        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-
-
 @requires(VIEW)
 def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     invoice = get_object_or_404(Invoice, pk=pk)
-    return _download(invoice.pdf, f"invoice-{invoice.number}.pdf", "application/pdf")
+    return download(invoice.pdf, f"invoice-{invoice.number}.pdf", "application/pdf")
 
 
 @requires(VIEW)
 def invoice_confirmation_email(request: HttpRequest, pk: int) -> HttpResponseBase:
     invoice = get_object_or_404(Invoice, pk=pk)
-    return _download(invoice.confirmation_email, f"confirmation-{invoice.pk}.eml", "message/rfc822")
+    return download(invoice.confirmation_email, f"confirmation-{invoice.pk}.eml", "message/rfc822")
 
 
 @requires(VIEW)
 def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     note = get_object_or_404(CreditNote, pk=pk)
-    return _download(note.pdf, f"credit-note-{note.number}.pdf", "application/pdf")
+    return download(note.pdf, f"credit-note-{note.number}.pdf", "application/pdf")
 
 
 @requires(VIEW)

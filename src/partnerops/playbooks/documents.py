@@ -8,7 +8,6 @@ import io
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from partnerops.core import audit
 from partnerops.core.errors import DomainError
+from partnerops.core.files import stored_unless_error
 from partnerops.core.signed_links import LinkRefused, make_token, read_token
 from partnerops.crm.models import Engagement
 from partnerops.playbooks.models import Document, DocumentKind, DocumentTemplate
@@ -168,15 +168,9 @@ def document_store(
                         content_type=content_type,
                         created_by=actor if getattr(actor, "is_authenticated", False) else None)  # fmt: skip
     safe = title.replace("/", "-").replace("\\", "-")[:150]
-    document.file.save(f"{safe} v{version}.{extension}", ContentFile(content), save=False)
-    name = document.file.name
-    try:
+    with stored_unless_error(document.file, f"{safe} v{version}.{extension}", content):
         document.save()
         audit.record_create(actor=actor, instance=document)
-    except BaseException:
-        if name:
-            document.file.storage.delete(name)
-        raise
     return document
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from partnerops.core import audit
 from partnerops.core.access import requires
 from partnerops.core.errors import DomainError
+from partnerops.core.files import download
 from partnerops.core.forms import add_service_errors
 from partnerops.core.roles import Capability, has_capability
 from partnerops.core.signed_links import LinkRefused
@@ -157,8 +158,7 @@ def run_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(VIEW)
 def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = get_object_or_404(Document, pk=pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name,
-                        content_type=document.content_type)  # fmt: skip
+    return download(document.file, document.download_name, document.content_type)
 
 
 @requires(CHANGE)
@@ -214,5 +214,4 @@ def shared_document(request: HttpRequest, token: str) -> HttpResponseBase:
         document = documents.open_shared(token)
     except LinkRefused as refused:
         return render(request, "playbooks/link_refused.html", {"reason": str(refused)}, status=410)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name,
-                        content_type=document.content_type)  # fmt: skip
+    return download(document.file, document.download_name, document.content_type)
