@@ -93,7 +93,7 @@ def send_email(step: RunStep, actor: Any) -> Outcome:
         shared = _latest(engagement, link_kind)
         if shared is None:
             raise DomainError(f"There is no {DocumentKind(link_kind).label.lower()} to share yet.")
-        context["link"] = documents.share_link(shared)
+        context = {**context, "link": documents.share_link(shared)}
     rendered = render_email(template, context)
     to = recipients(engagement, step.params.get("to", "contacts"))
     if not to:

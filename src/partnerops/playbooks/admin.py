@@ -6,7 +6,10 @@ from django import forms
 from django.contrib import admin
 
 from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin
+from partnerops.core.errors import DomainError
 from partnerops.playbooks.actions import ACTIONS
+from partnerops.playbooks.documents import render_docx_content, sample_context
+from partnerops.playbooks.handoff import render_issue_text, sample_issue_context
 from partnerops.playbooks.models import (
     Document,
     DocumentTemplate,
@@ -22,10 +25,30 @@ from partnerops.playbooks.models import (
     RunStep,
     StepKind,
 )
+from partnerops.playbooks.templating import render_email
+
+
+class EmailTemplateForm(forms.ModelForm[EmailTemplate]):
+    """Rendered against example values before it is saved: a template that breaks, or
+    reaches for what the variables do not hold, is refused here rather than mid-playbook."""
+
+    class Meta:
+        model = EmailTemplate
+        fields = ["key", "name", "subject", "body", "html_body"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        template = EmailTemplate(**{name: data.get(name) or "" for name in self.Meta.fields})
+        try:
+            render_email(template, sample_context())
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return data
 
 
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(AuditedAdmin):
+    form = EmailTemplateForm
     list_display = ("name", "key", "subject", "updated_at")
 
 
@@ -88,6 +111,9 @@ class PlaybookAdmin(AuditedAdmin):
     inlines = [PlaybookStepInline]
 
 
+MAX_TEMPLATE_BYTES = 20_000_000
+
+
 class DocumentTemplateForm(forms.ModelForm[DocumentTemplate]):
     class Meta:
         model = DocumentTemplate
@@ -100,6 +126,17 @@ class DocumentTemplateForm(forms.ModelForm[DocumentTemplate]):
             upload.seek(0)
             if head != b"PK\x03\x04" or not upload.name.lower().endswith(".docx"):
                 raise forms.ValidationError("Upload a Word document (.docx).")
+            if upload.size > MAX_TEMPLATE_BYTES:
+                raise forms.ValidationError(
+                    f"A template is at most {MAX_TEMPLATE_BYTES // 1_000_000} MB; this one is "
+                    f"{upload.size / 1_000_000:.1f} MB."
+                )
+            content = upload.read(MAX_TEMPLATE_BYTES + 1)
+            upload.seek(0)
+            try:  # against example values: a broken template is refused, not filed
+                render_docx_content(upload.name, content, sample_context())
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from None
         return upload
 
 
@@ -109,8 +146,24 @@ class DocumentTemplateAdmin(AuditedAdmin):
     list_display = ("name", "key", "file", "updated_at")
 
 
+class IssueTemplateForm(forms.ModelForm[IssueTemplate]):
+    class Meta:
+        model = IssueTemplate
+        fields = ["key", "name", "title", "body", "labels"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            render_issue_text(data.get("name") or "", data.get("title") or "", data.get("body") or "",
+                              sample_issue_context())  # fmt: skip
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return data
+
+
 @admin.register(IssueTemplate)
 class IssueTemplateAdmin(AuditedAdmin):
+    form = IssueTemplateForm
     list_display = ("name", "key", "title", "updated_at")
 
 

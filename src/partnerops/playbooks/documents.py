@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 from partnerops.core import audit
 from partnerops.core.errors import DomainError
 from partnerops.core.files import stored_unless_error
+from partnerops.core.sandbox import freeze, jinja_error_message, jinja_sandbox
 from partnerops.core.signed_links import LinkRefused, make_token, read_token
 from partnerops.crm.models import Engagement
 from partnerops.playbooks.models import Document, DocumentKind, DocumentTemplate
@@ -100,20 +102,25 @@ def template_bytes(key: str) -> tuple[str, bytes]:
 
 
 def render_docx(key: str, context: dict[str, Any]) -> bytes:
-    """Fill the template; a broken template or placeholder is a clear error naming it."""
+    """Fill the template in Jinja's sandbox with plain values; a broken template, an
+    unknown placeholder or a reach outside the variables is a clear error naming the
+    template, and nothing is generated."""
+    name, content = template_bytes(key)
+    return render_docx_content(name, content, context)
+
+
+def render_docx_content(name: str, content: bytes, context: dict[str, Any]) -> bytes:
     import jinja2
     from docxtpl import DocxTemplate
 
-    name, content = template_bytes(key)
+    values = freeze(context)
     try:
         template = DocxTemplate(io.BytesIO(content))
-        template.render(
-            context,
-            jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True),
-            autoescape=True,
-        )
-    except (jinja2.TemplateError, ValueError, KeyError) as error:
-        raise DomainError(f"The document template '{name}' cannot be used: {error}") from None
+        template.render(values, jinja_env=jinja_sandbox(), autoescape=True)
+    except (jinja2.TemplateError, ValueError, KeyError, TypeError) as error:
+        raise DomainError(
+            f"The document template '{name}' cannot be used: {jinja_error_message(error)}"
+        ) from None
     except Exception as error:  # a file that is not a .docx at all
         if "zip" in type(error).__name__.lower() or "package" in str(error).lower():
             raise DomainError(f"The document template '{name}' is not a .docx file.") from None
@@ -121,6 +128,21 @@ def render_docx(key: str, context: dict[str, Any]) -> bytes:
     output = io.BytesIO()
     template.save(output)
     return output.getvalue()
+
+
+def agreement_values(agreement: Any) -> dict[str, Any] | None:
+    if agreement is None:
+        return None
+    return {
+        "start_on": agreement.start_on, "end_on": agreement.end_on, "term_months": agreement.term_months,
+        "tier": agreement.tier.name, "price": agreement.price, "currency": agreement.currency,
+        "billing_period": agreement.get_billing_period_display(), "state": agreement.get_state_display(),
+    }  # fmt: skip
+
+
+def tier_values(tier: Any) -> dict[str, Any]:
+    return {"name": tier.name, "currency": tier.currency, "monthly_fee": tier.monthly_fee,
+            "annual_fee": tier.annual_fee}  # fmt: skip
 
 
 def document_context(engagement: Engagement, **extra: Any) -> dict[str, Any]:
@@ -135,8 +157,31 @@ def document_context(engagement: Engagement, **extra: Any) -> dict[str, Any]:
         for entry in engagement.timeline_entries.order_by("occurred_at", "id")
     ]  # fmt: skip
     tiers = ServiceTier.objects.filter(effective_from__lte=today).exclude(effective_until__lt=today)
-    return {**context, "agreement": agreement, "date": f"{today:%Y-%m-%d}", "entries": entries,
-            "tiers": list(tiers.order_by("monthly_fee")), **extra}  # fmt: skip
+    return freeze({**context, "agreement": agreement_values(agreement), "date": f"{today:%Y-%m-%d}",
+                   "entries": entries, "tiers": [tier_values(t) for t in tiers.order_by("monthly_fee")],
+                   **extra})  # fmt: skip
+
+
+def sample_context() -> dict[str, Any]:
+    """Every documented variable with an example value: an uploaded template is rendered
+    against it before it is accepted, so a broken one never reaches a partner's folder."""
+    contact = {"name": "Ada Example", "email": "ada@example.org", "title": "Director", "phone": "",
+               "is_decision_maker": True, "is_community_representative": True,
+               "is_billing_contact": True, "is_technical_contact": False}  # fmt: skip
+    today = timezone.localdate()
+    return freeze({
+        "partner": "Example Community", "contacts": [contact], "representative": contact, "owner": "A. Owner",
+        "our_name": "Our organisation", "partnerships_email": "partnerships@example.org",
+        "fiscal_sponsor": "Fiscal sponsor", "operations_email": "operations@example.org",
+        "scheduling_link": "https://example.org/meet", "tier": "Research", "price": "USD 1,500.00 monthly",
+        "today": today, "date": f"{today:%Y-%m-%d}", "link": "https://example.org/shared",
+        "agreement": {"start_on": today, "end_on": today, "term_months": 12, "tier": "Research",
+                      "price": Decimal("1500.00"), "currency": "USD", "billing_period": "Monthly",
+                      "state": "Draft"},
+        "entries": [{"when": f"{today:%Y-%m-%d}", "kind": "Note", "title": "First call", "body": "Notes."}],
+        "tiers": [{"name": "Research", "currency": "USD", "monthly_fee": Decimal("1500.00"),
+                   "annual_fee": Decimal("18000.00")}],
+    })  # fmt: skip
 
 
 def agreement_title(engagement: Engagement, day: dt.date) -> str:

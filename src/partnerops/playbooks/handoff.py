@@ -11,31 +11,71 @@ import urllib.request
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, TemplateSyntaxError
 
 from partnerops.core import audit
 from partnerops.core.errors import DomainError
+from partnerops.core.sandbox import freeze, restricted_engine
 from partnerops.crm.models import Engagement
+from partnerops.hubs.models import Hub
 from partnerops.playbooks.models import HandoffIssue, IssueTemplate
 from partnerops.playbooks.templating import email_context
 
-_TEXT = Engine(autoescape=False, debug=False)
+_TEXT = restricted_engine(autoescape=False)
 
 
 class GitHubError(Exception):
     """GitHub refused or could not be reached; the step can be resumed."""
 
 
-def render_issue(template: IssueTemplate, engagement: Engagement) -> tuple[str, str]:
+def hub_values(hub: Hub) -> dict[str, Any]:
+    return {
+        "name": hub.name, "url": hub.url, "cluster": hub.cluster, "provider": hub.get_provider_display(),
+        "tenancy": hub.get_tenancy_display(), "state": hub.get_state_display(),
+        "service_start_on": hub.service_start_on,
+    }  # fmt: skip
+
+
+def issue_context(engagement: Engagement) -> dict[str, Any]:
     agreement = engagement.agreements.order_by("-start_on", "-id").first()
-    context = Context({**email_context(engagement, agreement), "hubs": list(engagement.organization.hubs.all()),
-                       "engagement": engagement}, autoescape=False)  # fmt: skip
+    hubs = [hub_values(hub) for hub in engagement.organization.hubs.order_by("name")]
+    base = email_context(engagement, agreement)
+    values = {"phase": engagement.get_phase_display(), "status": engagement.get_status_display(),
+              "owner": base["owner"]}  # fmt: skip
+    return freeze({**base, "hubs": hubs, "engagement": values})
+
+
+def sample_issue_context() -> dict[str, Any]:
+    """Example values of every variable, to check an edited template before saving it."""
+    from partnerops.playbooks.documents import sample_context
+
+    hub = {
+        "name": "example-hub",
+        "url": "https://hub.example.org",
+        "cluster": "shared-cluster",
+        "provider": "Google Cloud",
+        "tenancy": "Shared",
+        "state": "Requested",
+        "service_start_on": None,
+    }
+    engagement = {"phase": "Prospect", "status": "Active Lead", "owner": "A. Owner"}  # fmt: skip
+    return freeze({**sample_context(), "hubs": [hub], "engagement": engagement})
+
+
+def render_issue_text(name: str, title: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
+    values = Context(freeze(context), autoescape=False)
     try:
-        title = _TEXT.from_string(template.title).render(context).strip()
-        body = _TEXT.from_string(template.body).render(context)
+        rendered_title = _TEXT.from_string(title).render(values).strip()
+        rendered_body = _TEXT.from_string(body).render(values)
     except TemplateSyntaxError as error:
-        raise DomainError(f"The issue template '{template.name}' cannot be used: {error}") from None
-    return " ".join(title.split()), body
+        raise DomainError(f"The issue template '{name}' cannot be used: {error}") from None
+    return " ".join(rendered_title.split()), rendered_body
+
+
+def render_issue(template: IssueTemplate, engagement: Engagement) -> tuple[str, str]:
+    return render_issue_text(
+        template.name, template.title, template.body, issue_context(engagement)
+    )
 
 
 def _create_through_api(title: str, body: str, labels: list[str]) -> tuple[str, int]:

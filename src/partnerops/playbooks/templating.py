@@ -5,21 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, TemplateSyntaxError
 
 from partnerops.core.errors import DomainError
 from partnerops.core.profile import get_profile
-from partnerops.crm.models import Engagement
+from partnerops.core.sandbox import freeze, restricted_engine
+from partnerops.crm.models import Contact, Engagement
 from partnerops.playbooks.models import EmailTemplate
 
-# A bare engine: no loaders (no {% include %} of files), the default tags and filters.
-_TEXT = Engine(autoescape=False, debug=False)
-_HTML = Engine(autoescape=True, debug=False)
+# No loaders (no {% include %} of files), only the harmless built-in tags and filters.
+_TEXT = restricted_engine(autoescape=False)
+_HTML = restricted_engine(autoescape=True)
 
 VARIABLES = {
     "partner": "the organization's name",
-    "contacts": "the organization's contacts (each with .name, .email, .title)",
-    "representative": "the first community representative, if any",
+    "contacts": "the organization's contacts (each with .name, .email, .title, .phone and "
+    ".is_decision_maker, .is_community_representative, .is_billing_contact, .is_technical_contact)",
+    "representative": "the first community representative, if any (a contact, as above)",
     "owner": "the engagement's owner (full name)",
     "our_name": "our organisation's name (Settings)",
     "partnerships_email": "the partnerships address (Settings)",
@@ -39,38 +41,52 @@ class RenderedEmail:
     html_body: str
 
 
+def contact_values(contact: Contact) -> dict[str, Any]:
+    """What a template may know of a contact: plain values, no relations."""
+    return {
+        "name": contact.name, "email": contact.email, "title": contact.title, "phone": contact.phone,
+        "is_decision_maker": contact.is_decision_maker,
+        "is_community_representative": contact.is_community_representative,
+        "is_billing_contact": contact.is_billing_contact, "is_technical_contact": contact.is_technical_contact,
+    }  # fmt: skip
+
+
 def email_context(engagement: Engagement, agreement: Any = None) -> dict[str, Any]:
+    """The documented variables, as plain read-only values (see ``core.sandbox``)."""
     from django.utils import timezone
 
     profile = get_profile()
-    contacts = list(engagement.organization.contacts.order_by("name"))
-    representative = next((c for c in contacts if c.is_community_representative), None)
+    contacts = [contact_values(c) for c in engagement.organization.contacts.order_by("name")]
+    representative = next((c for c in contacts if c["is_community_representative"]), None)
     tier = agreement.tier.name if agreement else engagement.get_expected_tier_display()
     price = (
         f"{agreement.currency} {agreement.price:,.2f} {agreement.get_billing_period_display().lower()}"
         if agreement
         else ""
     )
-    return {
-        "partner": engagement.organization.name,
-        "contacts": contacts,
-        "representative": representative,
-        "owner": engagement.owner.get_full_name() or engagement.owner.get_username()
-        if engagement.owner
-        else "",
-        "our_name": profile.name,
-        "partnerships_email": profile.partnerships_email,
-        "fiscal_sponsor": profile.fiscal_sponsor_name,
-        "operations_email": profile.operations_email,
-        "scheduling_link": profile.scheduling_link,
-        "tier": tier,
-        "price": price,
-        "today": timezone.localdate(),
-    }
+    return freeze(
+        {
+            "partner": engagement.organization.name,
+            "contacts": contacts,
+            "representative": representative,
+            "owner": engagement.owner.get_full_name() or engagement.owner.get_username()
+            if engagement.owner
+            else "",
+            "our_name": profile.name,
+            "partnerships_email": profile.partnerships_email,
+            "fiscal_sponsor": profile.fiscal_sponsor_name,
+            "operations_email": profile.operations_email,
+            "scheduling_link": profile.scheduling_link,
+            "tier": tier,
+            "price": price,
+            "today": timezone.localdate(),
+        }
+    )
 
 
 def render_email(template: EmailTemplate, context: dict[str, Any]) -> RenderedEmail:
     """Render subject, text and HTML; a broken template is a clear error naming it."""
+    context = freeze(context)  # the caller's additions (a link) are plain values too
     try:
         # Plain text is not HTML: nothing is escaped (the Context decides, not the engine).
         subject = (

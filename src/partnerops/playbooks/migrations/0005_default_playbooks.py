@@ -230,7 +230,7 @@ ISSUE_TEMPLATES = [
         "new-hub-request-deployment",
         "New Hub - Request deployment",
         "New Hub - Request deployment: {{ partner }}",
-        "### Community\n{{ partner }}\n\n### Hubs\n{% for hub in hubs %}- {{ hub.name }} on {{ hub.cluster }} ({{ hub.get_provider_display }}){% empty %}- to be named\n{% endfor %}\n"
+        "### Community\n{{ partner }}\n\n### Hubs\n{% for hub in hubs %}- {{ hub.name }} on {{ hub.cluster }} ({{ hub.provider }}){% empty %}- to be named\n{% endfor %}\n"
         "### Service\nTier: {{ tier }}{% if price %} ({{ price }}){% endif %}\n\nPlease deploy the hub(s) above.\n\n"
         "Opened by PartnerOps for {{ owner|default:our_name }}.\n",
         "new-hub",
