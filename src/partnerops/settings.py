@@ -260,6 +260,15 @@ GITHUB_TOKEN = env_str("GITHUB_TOKEN", "")
 GITHUB_API_URL = env_url("GITHUB_API_URL", "https://api.github.com")
 GITHUB_TIMEOUT = env_int("GITHUB_TIMEOUT", 15, minimum=1)
 
+# Uploads and what reading them may take (issue 17): every read of an uploaded file is
+# bounded. Cost exports are often compressed, so what they unpack to is bounded too,
+# and DuckDB reads with a memory limit (spilling to disk beyond it).
+COST_UPLOAD_MAX_BYTES = env_int("COST_UPLOAD_MAX_BYTES", 5_000_000_000, minimum=1)
+COST_MAX_FILE_BYTES = env_int("COST_MAX_FILE_BYTES", 50_000_000_000, minimum=1)
+COST_READER_MEMORY = env_str("COST_READER_MEMORY", "2GB")  # DuckDB's memory_limit per import
+EMAIL_UPLOAD_MAX_BYTES = env_int("EMAIL_UPLOAD_MAX_BYTES", 25_000_000, minimum=1)
+EMAIL_MAX_ATTACHMENTS = env_int("EMAIL_MAX_ATTACHMENTS", 20, minimum=0)
+
 # The address people reach the app at, for links in emails (no trailing slash).
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

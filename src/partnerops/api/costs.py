@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
@@ -12,6 +13,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 
 from partnerops.api.auth import can_import_costs, can_view_pipeline
+from partnerops.core.uploads import UploadTooLarge, save_uploads
 from partnerops.costs import output
 from partnerops.costs.formats import ExportError
 from partnerops.costs.models import CostImport
@@ -34,18 +36,16 @@ class CostImportOut(Schema):
     superseded: bool
 
 
+class DuplicateOut(Schema):
+    name: str
+    same_as: str
+
+
 class ImportResultOut(Schema):
     imports: list[CostImportOut]
     replaced: dict[str, list[str]]
     months: list[dict[str, Any]]
-
-
-def _save(upload: UploadedFile, folder: Path) -> Path:
-    path = folder / Path(upload.name or "upload").name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
+    duplicates: list[DuplicateOut]
 
 
 @costs.get("/imports", response=list[CostImportOut], auth=can_view_pipeline)
@@ -62,18 +62,23 @@ def import_costs(
 ) -> Reply[dict[str, Any]]:
     """Upload billing exports (multipart, field ``files``); their months are replaced for their source."""
     with tempfile.TemporaryDirectory(prefix="partnerops-costs-") as folder:
-        paths = [_save(upload, Path(folder)) for upload in files]
-        usage_path = _save(usage, Path(folder)) if usage else None
         try:
-            result = cost_import(
-                actor=request.user, paths=paths, usage_path=usage_path, source=source or None
+            names = save_uploads(
+                files, Path(folder) / "exports", limit=settings.COST_UPLOAD_MAX_BYTES
             )
-        except (ExportError, RulesError) as error:
+            usages = save_uploads([usage] if usage else [], Path(folder) / "usage",
+                                  limit=settings.COST_UPLOAD_MAX_BYTES)  # fmt: skip
+            result = cost_import(
+                actor=request.user, paths=list(names), usage_path=next(iter(usages), None),
+                source=source or None, names={**names, **usages},
+            )  # fmt: skip
+        except (ExportError, RulesError, UploadTooLarge) as error:
             raise HttpError(422, str(error)) from None
     body = {
         "imports": result.imports,
         "replaced": result.replaced,
         "months": [output.summary_dict(summary) for summary in result.attribution.summaries()],
+        "duplicates": result.duplicates,
     }
     return Reply(201, body)
 

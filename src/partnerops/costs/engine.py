@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -111,10 +112,28 @@ class MonthSummary:
         return sum((item.amount for item in self.communities), ZERO)
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A file given twice in one import (the same bytes): read once, counted once."""
+
+    name: str
+    same_as: str
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What reading one import may take: bytes a file may hold once unpacked, and
+    DuckDB's memory (beyond which it spills to disk, or fails, but never takes the host)."""
+
+    max_file_bytes: int = 50_000_000_000
+    memory: str = "2GB"
+
+
 @dataclass
 class Attribution:
     files: list[SourceFile]
     shares: list[Share]
+    duplicates: list[Duplicate] = field(default_factory=list)
 
     def months(self) -> list[str]:
         return sorted({share.group.month for share in self.shares})
@@ -126,19 +145,65 @@ class Attribution:
 # Reading -------------------------------------------------------------------------------
 
 
-def _checksum(path: Path, into: list[str]) -> None:
+class _Unpacked:
+    """Counts what a gzip file unpacks to, member after member, without keeping it."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._inflater = zlib.decompressobj(wbits=31)
+        self.readable = True
+
+    def feed(self, data: bytes) -> None:
+        while data and self.readable:
+            try:
+                self.total += len(self._inflater.decompress(data, 1 << 20))
+            except zlib.error:  # damaged: DuckDB says where when it reads the file
+                self.readable = False
+                return
+            if self._inflater.eof:
+                data = self._inflater.unused_data
+                self._inflater = zlib.decompressobj(wbits=31)
+            else:
+                data = self._inflater.unconsumed_tail
+
+
+@dataclass
+class _Scan:
+    """The parallel pass over a file: its checksum and, for gzip, whether it unpacks to
+    more than the limit (then DuckDB's read is interrupted)."""
+
+    checksum: str = ""
+    too_large: bool = False
+
+
+def _scan(path: Path, limit: int, scan: _Scan, interrupt: Callable[[], None]) -> None:
     digest = hashlib.sha256()
+    unpacked = _Unpacked() if path.name.lower().endswith(".gz") else None
     with path.open("rb") as handle:
         while chunk := handle.read(4 << 20):
             digest.update(chunk)
-    into.append(digest.hexdigest())
+            if unpacked is not None:
+                unpacked.feed(chunk)
+                if unpacked.total > limit:
+                    scan.too_large = True
+                    interrupt()
+                    return
+    scan.checksum = digest.hexdigest()
 
 
 def read_groups(
-    connection: duckdb.DuckDBPyConnection, path: Path, rules: Rules, months: set[str] | None = None
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    rules: Rules,
+    months: set[str] | None = None,
+    limits: ReadLimits = ReadLimits(),
 ) -> tuple[SourceFile, list[Group]]:
     """Detect the file's format and aggregate it in DuckDB; hash it meanwhile."""
     export_format, schema = detect(connection, path)
+    if path.stat().st_size > limits.max_file_bytes:
+        raise ExportError(
+            f"{path}: larger than the limit for one file ({limits.max_file_bytes:,} bytes)."
+        )
     relation = export_format.relation(
         str(path), schema, rules.label_keys(), rules.cluster_label_keys
     )
@@ -154,18 +219,25 @@ def read_groups(
                sum(gross), sum(credits), count(*)
         FROM ({relation}) {month_filter}
         GROUP BY ALL ORDER BY ALL"""
-    digest: list[str] = []
-    # sha256 releases the GIL: the file is hashed while DuckDB reads it.
-    hasher = threading.Thread(target=_checksum, args=(path, digest))
+    scan = _Scan()
+    # sha256 and zlib release the GIL: the file is hashed (and a gzip's unpacked size
+    # counted) while DuckDB reads it.
+    hasher = threading.Thread(
+        target=_scan, args=(path, limits.max_file_bytes, scan, connection.interrupt)
+    )
     hasher.start()
     try:
         rows = connection.execute(sql).fetchall()
     except duckdb.Error as error:
+        hasher.join()
+        if scan.too_large:
+            raise _too_large(path, limits) from None
         raise ExportError(
             f"{path}: damaged or not a valid {export_format.description}: {_message(error)}"
         ) from None
-    finally:
-        hasher.join()
+    hasher.join()
+    if scan.too_large:
+        raise _too_large(path, limits)
     groups = []
     for (
         month,
@@ -190,10 +262,16 @@ def read_groups(
                   gross or ZERO, credits or ZERO, lines)
         )  # fmt: skip
     source = SourceFile(
-        path=path, format=export_format.key, provider=export_format.provider, checksum=digest[0],
+        path=path, format=export_format.key, provider=export_format.provider, checksum=scan.checksum,
         lines=sum(group.lines for group in groups), months=tuple(sorted({group.month for group in groups})),
     )  # fmt: skip
     return source, groups
+
+
+def _too_large(path: Path, limits: ReadLimits) -> ExportError:
+    return ExportError(
+        f"{path}: unpacks to more than the limit for one file ({limits.max_file_bytes:,} bytes)."
+    )
 
 
 def _month_column(format_key: str) -> str:
@@ -299,21 +377,49 @@ def attribute(
     usage: UsageWeights | None = None,
     months: set[str] | None = None,
     on_file: Callable[[Path], None] | None = None,
+    *,
+    names: dict[Path, str] | None = None,
+    limits: ReadLimits = ReadLimits(),
 ) -> Attribution:
-    """Read every file and attribute its lines; without rules everything is unattributed."""
+    """Read every file and attribute its lines; without rules everything is unattributed.
+    A file given twice (the same path, or the same bytes under another name) is counted
+    once and listed in ``duplicates``. Errors name a file as ``names`` has it (what the
+    person uploaded), not where it was saved."""
     rules = rules or Rules(hubs=[])
-    connection = duckdb.connect()
+    connection = duckdb.connect(config={"memory_limit": limits.memory})
+    files: list[SourceFile] = []
+    shares: list[Share] = []
+    duplicates: list[Duplicate] = []
+    seen_paths: dict[Path, str] = {}
+    seen_checksums: dict[str, str] = {}
     try:
-        files, shares = [], []
         for path in paths:
-            source, groups = read_groups(connection, path, rules, months)
-            files.append(source)
-            shares.extend(apply_rules(groups, rules, usage))
+            shown = (names or {}).get(path, str(path))
+            same = seen_paths.get(path.resolve())
+            if same is None:
+                source, groups = _read_named(connection, path, shown, rules, months, limits)
+                same = seen_checksums.get(source.checksum)
+            if same is not None:
+                duplicates.append(Duplicate(shown, same))
+            else:
+                seen_paths[path.resolve()] = seen_checksums[source.checksum] = shown
+                files.append(source)
+                shares.extend(apply_rules(groups, rules, usage))
             if on_file:
                 on_file(path)
     finally:
         connection.close()
-    return Attribution(files, shares)
+    return Attribution(files, shares, duplicates)
+
+
+def _read_named(
+    connection: duckdb.DuckDBPyConnection, path: Path, shown: str, rules: Rules,
+    months: set[str] | None, limits: ReadLimits,
+) -> tuple[SourceFile, list[Group]]:  # fmt: skip
+    try:
+        return read_groups(connection, path, rules, months, limits)
+    except ExportError as error:
+        raise ExportError(str(error).replace(str(path), shown)) from None
 
 
 # Summaries ----------------------------------------------------------------------------

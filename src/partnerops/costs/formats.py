@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -34,6 +35,21 @@ NORMALIZED_COLUMNS = (
 
 class ExportError(ValueError):
     """A file that is not a billing export we know, or is damaged; the message says where."""
+
+
+# Detection reads one line (a CSV header, a first JSON record) and never more than this:
+# a file that is one 2 GB line must not become a 2 GB string (issue 17).
+FIRST_LINE_LIMIT = 1 << 20
+
+
+def _first_line(handle: Any, path: Path, what: str) -> str:
+    line = str(handle.readline(FIRST_LINE_LIMIT + 1))
+    if len(line) > FIRST_LINE_LIMIT:
+        raise ExportError(
+            f"{path}: {what} is longer than {FIRST_LINE_LIMIT:,} characters; "
+            "this is not a billing export."
+        )
+    return line
 
 
 def _q(name: str) -> str:
@@ -420,7 +436,7 @@ def read_schema(connection: duckdb.DuckDBPyConnection, path: Path) -> Schema:
         if kind == "json":
             opener = gzip.open if path.name.lower().endswith(".gz") else open
             with opener(path, "rt", encoding="utf-8") as handle:
-                first = handle.readline()
+                first = _first_line(handle, path, "row 1")
             try:
                 record = json.loads(first)
             except json.JSONDecodeError as error:
@@ -434,7 +450,13 @@ def read_schema(connection: duckdb.DuckDBPyConnection, path: Path) -> Schema:
             # The header line is all detection needs; no sniffing pass over the file.
             opener = gzip.open if path.name.lower().endswith(".gz") else open
             with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-                header = next(csv.reader([handle.readline()]), [])
+                line = _first_line(handle, path, "the header line")
+            try:
+                header = next(csv.reader([line]), [])
+            except csv.Error as error:
+                raise ExportError(
+                    f"{path}: the header line cannot be read as CSV ({error})."
+                ) from None
             if not header or not any(name.strip() for name in header):
                 raise ExportError(f"{path}: row 1 has no column names.")
             return Schema({name: "VARCHAR" for name in header}, kind)
@@ -452,7 +474,7 @@ def read_schema(connection: duckdb.DuckDBPyConnection, path: Path) -> Schema:
         raise ExportError(f"{path}: cannot be read ({error}).") from None
     except duckdb.Error as error:
         raise ExportError(
-            f"{path}: cannot be read as {kind.upper()}: {_first_line(error)}"
+            f"{path}: cannot be read as {kind.upper()}: {_error_line(error)}"
         ) from None
     return Schema({row[0]: str(row[1]) for row in rows}, kind)
 
@@ -469,5 +491,5 @@ def detect(connection: duckdb.DuckDBPyConnection, path: Path) -> tuple[Format, S
     )
 
 
-def _first_line(error: Exception) -> str:
+def _error_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

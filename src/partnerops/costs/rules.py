@@ -175,34 +175,44 @@ def rules_from_hubs() -> Rules:
 UsageWeights = dict[tuple[str, str], dict[str, Decimal]]  # (month, cluster) -> hub -> weight
 
 
-def load_usage_csv(path: Path) -> UsageWeights:
-    """month,cluster,hub,weight rows (e.g. requested memory byte-hours per namespace)."""
-    weights: UsageWeights = defaultdict(dict)
+def load_usage_csv(path: Path, shown: str | None = None) -> UsageWeights:
+    """month,cluster,hub,weight rows (e.g. requested memory byte-hours per namespace).
+    Errors name the file as ``shown`` (what the person uploaded), else its path."""
+    name = shown or str(path)
     try:
-        handle = path.open(newline="")
+        handle = path.open(newline="", encoding="utf-8-sig")
     except FileNotFoundError:
-        raise RulesError(f"{path}: no such usage file.") from None
+        raise RulesError(f"{name}: no such usage file.") from None
     with handle:
-        reader = csv.DictReader(handle)
-        expected = {"month", "cluster", "hub", "weight"}
-        if reader.fieldnames is None or not expected <= set(reader.fieldnames):
+        try:
+            return _usage_rows(csv.DictReader(handle), name)
+        except csv.Error as error:  # a field longer than the csv module's limit, a NUL...
+            raise RulesError(f"{name}: cannot be read as CSV ({error}).") from None
+        except UnicodeDecodeError:
+            raise RulesError(f"{name}: is not UTF-8 text.") from None
+
+
+def _usage_rows(reader: csv.DictReader[str], name: str) -> UsageWeights:
+    weights: UsageWeights = defaultdict(dict)
+    expected = {"month", "cluster", "hub", "weight"}
+    if reader.fieldnames is None or not expected <= set(reader.fieldnames):
+        raise RulesError(
+            f"{name}: expected the columns month,cluster,hub,weight; found {reader.fieldnames}."
+        )
+    for row_number, row in enumerate(reader, start=2):
+        month = normalize_month(row["month"] or "", f"{name}: row {row_number}, column month")
+        try:
+            weight = Decimal(row["weight"])
+        except (InvalidOperation, TypeError):
             raise RulesError(
-                f"{path}: expected the columns month,cluster,hub,weight; found {reader.fieldnames}."
+                f"{name}: row {row_number}, column weight: {row['weight']!r} is not a number."
+            ) from None
+        if weight < 0 or not weight.is_finite():
+            raise RulesError(
+                f"{name}: row {row_number}, column weight: a weight is a finite number, not negative."
             )
-        for row_number, row in enumerate(reader, start=2):
-            month = normalize_month(row["month"] or "", f"{path}: row {row_number}, column month")
-            try:
-                weight = Decimal(row["weight"])
-            except InvalidOperation:
-                raise RulesError(
-                    f"{path}: row {row_number}, column weight: {row['weight']!r} is not a number."
-                ) from None
-            if weight < 0:
-                raise RulesError(
-                    f"{path}: row {row_number}, column weight: a weight cannot be negative."
-                )
-            key = (month, row["cluster"])
-            weights[key][row["hub"]] = weights[key].get(row["hub"], Decimal(0)) + weight
+        key = (month, row["cluster"])
+        weights[key][row["hub"]] = weights[key].get(row["hub"], Decimal(0)) + weight
     return dict(weights)
 
 

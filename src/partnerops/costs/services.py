@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 
@@ -17,9 +18,11 @@ from partnerops.core import audit
 from partnerops.core.locks import transaction_lock
 from partnerops.costs.engine import (
     Attribution,
+    Duplicate,
     Group,
     HubRule,
     MonthSummary,
+    ReadLimits,
     Share,
     attribute,
     summarize,
@@ -34,6 +37,22 @@ class ImportResult:
     attribution: Attribution
     replaced: dict[str, list[str]]  # source -> months replaced
 
+    @property
+    def duplicates(self) -> list[Duplicate]:
+        return self.attribution.duplicates
+
+    def duplicate_messages(self) -> list[str]:
+        return [
+            f"{item.name} is the same file as {item.same_as} (same contents): counted once."
+            for item in self.duplicates
+        ]
+
+
+def read_limits() -> ReadLimits:
+    return ReadLimits(
+        max_file_bytes=settings.COST_MAX_FILE_BYTES, memory=settings.COST_READER_MEMORY
+    )
+
 
 def cost_import(
     *,
@@ -42,16 +61,31 @@ def cost_import(
     usage_path: Path | None = None,
     source: str | None = None,
     on_file: Callable[[Path], None] | None = None,
+    names: dict[Path, str] | None = None,
 ) -> ImportResult:
     """Read, attribute with the hubs table's rules, then replace the files' months for
     their source in one transaction. Reading happens before the transaction: a bad
-    file changes nothing, and the database is not held while DuckDB works."""
-    usage: UsageWeights | None = load_usage_csv(usage_path) if usage_path else None
-    attribution = attribute(paths, rules_from_hubs(), usage, on_file=on_file)
-    usage_checksum = hashlib.sha256(usage_path.read_bytes()).hexdigest() if usage_path else ""
+    file changes nothing, and the database is not held while DuckDB works. A file given
+    twice is counted once; ``names`` are the files' names as uploaded, for messages."""
+    names = names or {}
+    usage: UsageWeights | None = (
+        load_usage_csv(usage_path, names.get(usage_path)) if usage_path else None
+    )
+    attribution = attribute(
+        paths, rules_from_hubs(), usage, on_file=on_file, names=names, limits=read_limits()
+    )
+    usage_checksum = _file_checksum(usage_path) if usage_path else ""
     return _store(
         actor=actor, attribution=attribution, source=source, usage_checksum=usage_checksum
     )
+
+
+def _file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @transaction.atomic

@@ -7,12 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from partnerops.core.access import requires
 from partnerops.core.roles import Capability, has_capability
+from partnerops.core.uploads import UploadTooLarge, save_uploads
 from partnerops.costs.formats import ExportError
 from partnerops.costs.models import CostImport
 from partnerops.costs.rules import RulesError, normalize_month
@@ -46,42 +48,37 @@ class ImportForm(forms.Form):
     )
 
 
-def _save(upload: object, folder: Path) -> Path:
-    name = Path(getattr(upload, "name", "upload")).name
-    path = folder / name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():  # type: ignore[attr-defined]
-            handle.write(chunk)
-    return path
+def _import(request: HttpRequest, form: ImportForm) -> HttpResponse | None:
+    """Save the uploads (each in its own folder, bounded) and import them; None when the
+    form got an error instead."""
+    with tempfile.TemporaryDirectory(prefix="partnerops-costs-") as folder:
+        try:
+            names = save_uploads(form.cleaned_data["files"], Path(folder) / "exports",
+                                 limit=settings.COST_UPLOAD_MAX_BYTES)  # fmt: skip
+            usage = save_uploads([form.cleaned_data["usage"]] if form.cleaned_data["usage"] else [],
+                                 Path(folder) / "usage", limit=settings.COST_UPLOAD_MAX_BYTES)  # fmt: skip
+            result = cost_import(
+                actor=request.user, paths=list(names), usage_path=next(iter(usage), None),
+                source=form.cleaned_data["source"] or None, names={**names, **usage},
+            )  # fmt: skip
+        except (ExportError, RulesError, UploadTooLarge) as error:
+            form.add_error(None, str(error))
+            return None
+    for source, months in result.replaced.items():
+        messages.success(request, f"Imported {source}: {', '.join(months)} replaced.")
+    for warning in result.duplicate_messages():
+        messages.warning(request, warning)
+    months = result.attribution.months()
+    return redirect("costs:month", month=months[-1]) if months else redirect("costs:overview")
 
 
 @requires(VIEW, write=Capability.IMPORT_COSTS)
 def cost_overview(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        with tempfile.TemporaryDirectory(prefix="partnerops-costs-") as folder:
-            paths = [_save(upload, Path(folder)) for upload in form.cleaned_data["files"]]
-            usage = (
-                _save(form.cleaned_data["usage"], Path(folder))
-                if form.cleaned_data["usage"]
-                else None
-            )
-            try:
-                result = cost_import(
-                    actor=request.user,
-                    paths=paths,
-                    usage_path=usage,
-                    source=form.cleaned_data["source"] or None,
-                )
-            except (ExportError, RulesError) as error:
-                form.add_error(None, str(error))
-            else:
-                for source, months in result.replaced.items():
-                    messages.success(request, f"Imported {source}: {', '.join(months)} replaced.")
-                return redirect(
-                    "costs:month",
-                    month=result.attribution.months()[-1] if result.attribution.months() else "",
-                )
+        response = _import(request, form)
+        if response is not None:
+            return response
     context = {
         "form": form,
         "months": imported_months(),

@@ -68,6 +68,8 @@ class Command(BaseCommand):
             )  # fmt: skip
         for source, months in result.replaced.items():
             self.stdout.write(f"{source}: replaced {', '.join(months)}")
+        for warning in result.duplicate_messages():
+            self.stderr.write(warning)
         output.print_tables(self._console(), result.attribution.summaries())
 
     def _attribute(self, options: dict[str, Any]) -> None:
@@ -75,6 +77,8 @@ class Command(BaseCommand):
         usage = load_usage_csv(options["usage"]) if options["usage"] else None
         months = {normalize_month(options["month"], "--month")} if options["month"] else None
         result = attribute(options["files"], rules, usage, months)
+        for item in result.duplicates:
+            self.stderr.write(f"{item.name} is the same file as {item.same_as}: counted once.")
         self._emit(result.summaries(), options["format"], result)
 
     def _report(self, options: dict[str, Any]) -> None:
