@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal
@@ -11,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from partnerops.core import csv_cells
 from partnerops.costs.engine import Attribution, MonthSummary, SourceFile
 
 
@@ -66,7 +66,7 @@ def to_json(attribution: Attribution, summaries: list[MonthSummary]) -> str:
 
 def to_csv(summaries: list[MonthSummary]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_cells.writer(buffer)
     writer.writerow(["month", "currency", "community", "hub", "amount"])
     for summary in summaries:
         for item in summary.communities:

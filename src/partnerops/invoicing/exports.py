@@ -4,13 +4,13 @@ which Xero imports as a credit note)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
 
 from django.conf import settings
 
+from partnerops.core import csv_cells
 from partnerops.invoicing.models import CreditNote, Invoice, InvoiceState
 
 XERO_COLUMNS = ["ContactName", "InvoiceNumber", "InvoiceDate", "DueDate", "Description",
@@ -76,7 +76,7 @@ def export_csv(layout: str, start: dt.date, end: dt.date) -> str:
     if layout not in ("xero", "generic"):
         raise ValueError(f"Unknown export layout {layout!r}; choose xero or generic.")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_cells.writer(buffer, lineterminator="\r\n")
     writer.writerow(XERO_COLUMNS if layout == "xero" else GENERIC_COLUMNS)
     writer.writerows(xero_rows(start, end) if layout == "xero" else generic_rows(start, end))
     return buffer.getvalue()

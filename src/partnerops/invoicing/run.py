@@ -8,7 +8,6 @@ lines are unchanged are not touched, so a re-run is cheap.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from partnerops.core import audit
+from partnerops.core import audit, csv_cells
 from partnerops.core.locks import transaction_lock
 from partnerops.core.profile import get_profile
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
@@ -194,7 +193,7 @@ def summary_text(run: BillingRun, plan: Plan, changes: Changes) -> str:
 
 def lines_csv(plan: Plan) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_cells.writer(buffer)
     writer.writerow(["community", "currency", "account_code", "kind", "description", "amount"])
     for draft in sorted(plan.drafts, key=lambda d: d.organization.name):
         for line in draft.lines:
