@@ -66,7 +66,10 @@ def test_a_month_through_the_api(ops: Api) -> None:
     )
     assert paid.status_code == 201
     note = ops.call(
-        "POST", f"/invoices/{coastal['id']}/credit-notes", {"amount": "23.46", "reason": "Goodwill"}
+        "POST",
+        f"/invoices/{coastal['id']}/credit-notes",
+        # dated in the exported month: the default (today) would fall outside it after November 2026
+        {"amount": "23.46", "reason": "Goodwill", "issued_on": "2026-11-06"},
     )
     assert note.status_code == 201 and note.json()["number"] == "CN-2026-0001"
     after = ops.call("GET", f"/invoices/{coastal['id']}").json()

@@ -116,3 +116,13 @@ def issue(invoice: Any, actor: Any, issued_on: dt.date = dt.date(2026, 11, 2)) -
     if invoice.state == "awaiting_confirmation":
         invoice = services.confirm_delivery(token=token_for(invoice))
     return services.finalise(actor=actor, invoice=invoice, issued_on=issued_on)
+
+
+@pytest.fixture
+def drafts(world: dict[str, Agreement]) -> dict[str, Any]:
+    """The month's drafts after a billing run, by the community's first word."""
+    from partnerops.invoicing.models import Invoice
+    from partnerops.invoicing.run import billing_run
+
+    billing_run(actor=None, month=MONTH)
+    return {inv.organization.name.split()[0].lower(): inv for inv in Invoice.objects.all()}

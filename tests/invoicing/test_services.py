@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from partnerops.contracts.models import Agreement
 from partnerops.core.errors import DomainError, TransitionNotAllowed
 from partnerops.core.models import Notification
 from partnerops.core.signed_links import LinkRefused
@@ -32,12 +31,6 @@ EML = (
     b"Date: Tue, 03 Nov 2026 10:00:00 +0000\r\nSubject: Re: October service\r\n\r\n"
     b"Yes, delivered as expected.\r\n"
 )
-
-
-@pytest.fixture
-def drafts(world: dict[str, Agreement]) -> dict[str, Invoice]:
-    billing_run(actor=None, month=MONTH)
-    return {inv.organization.name.split()[0].lower(): inv for inv in Invoice.objects.all()}
 
 
 def pdf_text(content: bytes) -> str:

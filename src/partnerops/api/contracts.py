@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import AuthorizationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from partnerops.api.auth import (
@@ -19,7 +19,7 @@ from partnerops.api.auth import (
     can_move_agreements,
     can_view_pipeline,
 )
-from partnerops.api.schemas import Input
+from partnerops.api.schemas import Id, Input, Pages, omittable
 from partnerops.contracts import selectors, services
 from partnerops.contracts.models import (
     Agreement,
@@ -110,7 +110,7 @@ def create_tier(request: HttpRequest, payload: TierIn) -> Reply[ServiceTier]:
 
 
 @tiers.post("/{tier_id}/reprice", response={201: TierOut}, auth=can_change_price_book)
-def reprice_tier(request: HttpRequest, tier_id: int, payload: RepriceIn) -> Reply[ServiceTier]:
+def reprice_tier(request: HttpRequest, tier_id: Id, payload: RepriceIn) -> Reply[ServiceTier]:
     tier = get_object_or_404(ServiceTier, pk=tier_id)
     return Reply(201, services.tier_reprice(actor=request.user, tier=tier, **payload.dict()))
 
@@ -151,8 +151,8 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Input):
-    engagement_id: int
-    tier_id: int
+    engagement_id: Id
+    tier_id: Id
     kind: AgreementKind
     start_on: dt.date
     end_on: dt.date | None = None
@@ -161,21 +161,23 @@ class AgreementIn(Input):
     billing_period: BillingPeriod = BillingPeriod.MONTHLY
     auto_renew: bool = False
     notice_days: int = Field(60, ge=0)
-    billing_contact_id: int | None = None
+    billing_contact_id: Id | None = None
     delivery_basis: DeliveryBasis = DeliveryBasis.MONTHLY_CONFIRMATION
     proration: Proration = Proration.BY_DAY
 
 
 class AgreementPatch(Input):
-    price: Decimal | None = Field(None, ge=0, decimal_places=2)
-    start_on: dt.date | None = None
-    end_on: dt.date | None = None
-    term_months: int | None = Field(None, ge=1, le=120)
-    auto_renew: bool | None = None
-    notice_days: int | None = Field(None, ge=0)
-    billing_contact_id: int | None = None
-    delivery_basis: DeliveryBasis | None = None
-    proration: Proration | None = None
+    """Omitted fields stay as they are; null only where the field may be empty."""
+
+    price: Decimal = omittable(ge=0, decimal_places=2)
+    start_on: dt.date = omittable()
+    end_on: dt.date = omittable()
+    term_months: int = omittable(ge=1, le=120)
+    auto_renew: bool = omittable()
+    notice_days: int = omittable(ge=0)
+    billing_contact_id: Id | None = None
+    delivery_basis: DeliveryBasis = omittable()
+    proration: Proration = omittable()
 
 
 class TransitionIn(Input):
@@ -207,8 +209,8 @@ def _contact(engagement: Engagement, contact_id: int | None) -> Contact | None:
 
 
 @agreements.get("", response=list[AgreementOut], auth=can_view_pipeline)
-@paginate(LimitOffsetPagination)
-def list_agreements(request: HttpRequest, state: str = "", engagement_id: int | None = None) -> Any:
+@paginate(Pages)
+def list_agreements(request: HttpRequest, state: str = "", engagement_id: Id | None = None) -> Any:
     queryset = Agreement.objects.select_related("engagement__organization").order_by("end_on", "id")
     if state:
         queryset = queryset.filter(state=state)
@@ -230,12 +232,12 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Reply[Agreem
 
 
 @agreements.get("/{agreement_id}", response=AgreementOut, auth=can_view_pipeline)
-def get_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+def get_agreement(request: HttpRequest, agreement_id: Id) -> Agreement:
     return _agreement(agreement_id)
 
 
 @agreements.patch("/{agreement_id}", response=AgreementOut, auth=can_change_agreements)
-def update_agreement(request: HttpRequest, agreement_id: int, payload: AgreementPatch) -> Agreement:
+def update_agreement(request: HttpRequest, agreement_id: Id, payload: AgreementPatch) -> Agreement:
     agreement = _agreement(agreement_id)
     data = payload.dict(exclude_unset=True)
     if "billing_contact_id" in data:
@@ -246,7 +248,7 @@ def update_agreement(request: HttpRequest, agreement_id: int, payload: Agreement
 
 @agreements.post("/{agreement_id}/transition", response=AgreementOut, auth=can_move_agreements)
 def transition_agreement(
-    request: HttpRequest, agreement_id: int, payload: TransitionIn
+    request: HttpRequest, agreement_id: Id, payload: TransitionIn
 ) -> Agreement:
     """Out for signature and executed need the Operations role (signature); the rest Partnerships.
     An executed contract needs its executed copy, uploaded on the agreement's page."""
@@ -264,7 +266,7 @@ def transition_agreement(
 
 
 @agreements.post("/{agreement_id}/extend", response=AgreementOut, auth=can_change_agreements)
-def extend_agreement(request: HttpRequest, agreement_id: int, payload: ExtendIn) -> Agreement:
+def extend_agreement(request: HttpRequest, agreement_id: Id, payload: ExtendIn) -> Agreement:
     services.agreement_extend(
         actor=request.user, agreement=_agreement(agreement_id), **payload.dict()
     )
@@ -272,7 +274,7 @@ def extend_agreement(request: HttpRequest, agreement_id: int, payload: ExtendIn)
 
 
 @agreements.post("/{agreement_id}/renew", response={201: AgreementOut}, auth=can_change_agreements)
-def renew_agreement(request: HttpRequest, agreement_id: int) -> Reply[Agreement]:
+def renew_agreement(request: HttpRequest, agreement_id: Id) -> Reply[Agreement]:
     renewal = services.agreement_renew(actor=request.user, agreement=_agreement(agreement_id))
     return Reply(201, _agreement(renewal.pk))
 
@@ -281,7 +283,7 @@ def renew_agreement(request: HttpRequest, agreement_id: int) -> Reply[Agreement]
     "/{agreement_id}/price-confirmation", response=AgreementOut, auth=can_change_agreements
 )
 def confirm_price(
-    request: HttpRequest, agreement_id: int, payload: PriceConfirmationIn
+    request: HttpRequest, agreement_id: Id, payload: PriceConfirmationIn
 ) -> Agreement:
     services.agreement_confirm_price(
         actor=request.user, agreement=_agreement(agreement_id), **payload.dict()
@@ -394,8 +396,8 @@ class HubOut(Schema):
 class HubIn(Input):
     name: str
     url: str = ""
-    community_id: int
-    agreement_id: int | None = None
+    community_id: Id
+    agreement_id: Id | None = None
     cluster: str
     provider: CloudProvider
     tenancy: Tenancy = Tenancy.SHARED
@@ -407,15 +409,17 @@ class HubIn(Input):
 
 
 class HubPatch(Input):
-    url: str | None = None
-    agreement_id: int | None = None
-    cluster: str | None = None
-    tenancy: Tenancy | None = None
-    cloud_accounts: list[str] | None = None
-    cost_labels: dict[str, str] | None = None
-    we_pay_cloud_bill: bool | None = None
+    """Omitted fields stay as they are; null only where the field may be empty."""
+
+    url: str = omittable()
+    agreement_id: Id | None = None
+    cluster: str = omittable()
+    tenancy: Tenancy = omittable()
+    cloud_accounts: list[str] = omittable()
+    cost_labels: dict[str, str] = omittable()
+    we_pay_cloud_bill: bool = omittable()
     service_start_on: dt.date | None = None
-    engineering_issues: list[str] | None = None
+    engineering_issues: list[str] = omittable()
 
 
 class HubTransitionIn(Input):
@@ -433,9 +437,9 @@ def _resolve_hub_links(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @hubs.get("", response=list[HubOut], auth=can_view_pipeline)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_hubs(
-    request: HttpRequest, state: str = "", provider: str = "", community_id: int | None = None
+    request: HttpRequest, state: str = "", provider: str = "", community_id: Id | None = None
 ) -> Any:
     queryset = Hub.objects.order_by("name")
     if state:
@@ -455,12 +459,12 @@ def create_hub(request: HttpRequest, payload: HubIn) -> Reply[Hub]:
 
 
 @hubs.get("/{hub_id}", response=HubOut, auth=can_view_pipeline)
-def get_hub(request: HttpRequest, hub_id: int) -> Hub:
+def get_hub(request: HttpRequest, hub_id: Id) -> Hub:
     return get_object_or_404(Hub, pk=hub_id)
 
 
 @hubs.patch("/{hub_id}", response=HubOut, auth=can_change_hubs)
-def update_hub(request: HttpRequest, hub_id: int, payload: HubPatch) -> Hub:
+def update_hub(request: HttpRequest, hub_id: Id, payload: HubPatch) -> Hub:
     hub = get_object_or_404(Hub, pk=hub_id)
     return hub_services.hub_update(
         actor=request.user, hub=hub, **_resolve_hub_links(payload.dict(exclude_unset=True))
@@ -468,7 +472,7 @@ def update_hub(request: HttpRequest, hub_id: int, payload: HubPatch) -> Hub:
 
 
 @hubs.post("/{hub_id}/transition", response=HubOut, auth=can_change_hubs)
-def transition_hub(request: HttpRequest, hub_id: int, payload: HubTransitionIn) -> Hub:
+def transition_hub(request: HttpRequest, hub_id: Id, payload: HubTransitionIn) -> Hub:
     hub = get_object_or_404(Hub, pk=hub_id)
     return hub_services.hub_transition(
         actor=request.user, hub=hub, state=payload.state, on=payload.on

@@ -4,17 +4,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from partnerops.api.auth import can_manage_billing, can_view_invoices
-from partnerops.api.schemas import Input
+from partnerops.api.schemas import Id, Input, Pages
 from partnerops.core.files import download
+from partnerops.core.uploads import read_upload, upload_name
 from partnerops.invoicing import exports, services
 from partnerops.invoicing.models import (
     BillingRun,
@@ -40,11 +42,11 @@ def _month(month: str) -> str:
     return month
 
 
-class RunIn(Input):
+class BillingRunIn(Input):
     month: str = Field(..., examples=["2026-10"])
 
 
-class RunOut(Schema):
+class BillingRunOut(Schema):
     id: int
     month: str
     started_at: dt.datetime
@@ -134,7 +136,7 @@ class InvoiceOut(Schema):
 class InvoiceFilters(Schema):
     month: str | None = None
     state: InvoiceState | None = None
-    organization_id: int | None = None
+    organization_id: Id | None = None
 
 
 class PaymentIn(Input):
@@ -183,21 +185,21 @@ def _invoice(invoice_id: int) -> Invoice:
 # Billing runs -----------------------------------------------------------------------------
 
 
-@billing.post("/runs", response={201: RunOut}, auth=can_manage_billing)
-def start_billing_run(request: HttpRequest, payload: RunIn) -> Reply[BillingRun]:
+@billing.post("/runs", response={201: BillingRunOut}, auth=can_manage_billing)
+def start_billing_run(request: HttpRequest, payload: BillingRunIn) -> Reply[BillingRun]:
     """Build or refresh the month's drafts (idempotent); blocked communities are listed."""
     return Reply(201, billing_run(actor=request.user, month=_month(payload.month)))
 
 
-@billing.get("/runs", response=list[RunOut], auth=can_view_invoices)
-@paginate(LimitOffsetPagination)
+@billing.get("/runs", response=list[BillingRunOut], auth=can_view_invoices)
+@paginate(Pages)
 def list_billing_runs(request: HttpRequest, month: str | None = None) -> Any:
     runs = BillingRun.objects.all()
     return runs.filter(month=_month(month)) if month else runs
 
 
-@billing.get("/runs/{run_id}", response=RunOut, auth=can_view_invoices)
-def get_billing_run(request: HttpRequest, run_id: int) -> BillingRun:
+@billing.get("/runs/{run_id}", response=BillingRunOut, auth=can_view_invoices)
+def get_billing_run(request: HttpRequest, run_id: Id) -> BillingRun:
     return get_object_or_404(BillingRun, pk=run_id)
 
 
@@ -233,7 +235,7 @@ def accounting_export(
 
 
 @invoices.get("", response=list[InvoiceOut], auth=can_view_invoices)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Any:
     rows = Invoice.objects.select_related("organization").prefetch_related(
         "lines", "payments", "credit_notes"
@@ -248,12 +250,12 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Any:
 
 
 @invoices.get("/{invoice_id}", response=InvoiceOut, auth=can_view_invoices)
-def get_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+def get_invoice(request: HttpRequest, invoice_id: Id) -> Invoice:
     return _invoice(invoice_id)
 
 
 @invoices.get("/{invoice_id}/pdf", auth=can_view_invoices)
-def invoice_pdf(request: HttpRequest, invoice_id: int) -> FileResponse:
+def invoice_pdf(request: HttpRequest, invoice_id: Id) -> FileResponse:
     invoice = _invoice(invoice_id)
     if not invoice.pdf:
         raise HttpError(404, f"{invoice} has no PDF: it has not been issued.")
@@ -261,7 +263,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> FileResponse:
 
 
 @invoices.post("/{invoice_id}/request-confirmation", response=InvoiceOut, auth=can_manage_billing)
-def request_invoice_confirmation(request: HttpRequest, invoice_id: int) -> Invoice:
+def request_invoice_confirmation(request: HttpRequest, invoice_id: Id) -> Invoice:
     """Send the signed link to the community representative (or confirm by contract)."""
     return services.request_confirmation(actor=request.user, invoice=_invoice(invoice_id))
 
@@ -269,21 +271,27 @@ def request_invoice_confirmation(request: HttpRequest, invoice_id: int) -> Invoi
 @invoices.post("/{invoice_id}/email-confirmation", response=InvoiceOut, auth=can_manage_billing)
 def record_email_confirmation(
     request: HttpRequest,
-    invoice_id: int,
+    invoice_id: Id,
     email_file: UploadedFile = File(...),  # noqa: B008 - ninja's way to declare uploads
+    sender_confirmed: bool = Form(False),
 ) -> Invoice:
-    """A confirmation received by email: upload the .eml (multipart field ``email_file``)."""
-    return services.record_email_confirmation(actor=request.user, invoice=_invoice(invoice_id),
-                                              file_name=email_file.name or "confirmation.eml", content=email_file.read())  # fmt: skip
+    """A confirmation received by email: upload the .eml (multipart field ``email_file``).
+    An email from someone who is not the community's representative or billing contact
+    is refused (422, field ``sender_confirmed``) unless ``sender_confirmed`` is true."""
+    content = read_upload(email_file, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
+    return services.record_email_confirmation(
+        actor=request.user, invoice=_invoice(invoice_id), file_name=upload_name(email_file),
+        content=content, sender_confirmed=sender_confirmed,
+    )  # fmt: skip
 
 
 @invoices.post("/{invoice_id}/return-to-draft", response=InvoiceOut, auth=can_manage_billing)
-def return_invoice_to_draft(request: HttpRequest, invoice_id: int) -> Invoice:
+def return_invoice_to_draft(request: HttpRequest, invoice_id: Id) -> Invoice:
     return services.return_to_draft(actor=request.user, invoice=_invoice(invoice_id))
 
 
 @invoices.post("/{invoice_id}/finalise", response=InvoiceOut, auth=can_manage_billing)
-def finalise_invoice(request: HttpRequest, invoice_id: int, payload: FinaliseIn) -> Invoice:
+def finalise_invoice(request: HttpRequest, invoice_id: Id, payload: FinaliseIn) -> Invoice:
     """Number, render the PDF and send it to the billing contact."""
     return services.finalise(
         actor=request.user, invoice=_invoice(invoice_id), issued_on=payload.issued_on
@@ -291,17 +299,17 @@ def finalise_invoice(request: HttpRequest, invoice_id: int, payload: FinaliseIn)
 
 
 @invoices.post("/{invoice_id}/void", response=InvoiceOut, auth=can_manage_billing)
-def void_invoice(request: HttpRequest, invoice_id: int, payload: VoidIn) -> Invoice:
+def void_invoice(request: HttpRequest, invoice_id: Id, payload: VoidIn) -> Invoice:
     return services.void(actor=request.user, invoice=_invoice(invoice_id), reason=payload.reason)
 
 
 @invoices.post("/{invoice_id}/reissue", response={201: InvoiceOut}, auth=can_manage_billing)
-def reissue_invoice(request: HttpRequest, invoice_id: int) -> Reply[Invoice]:
+def reissue_invoice(request: HttpRequest, invoice_id: Id) -> Reply[Invoice]:
     return Reply(201, services.reissue(actor=request.user, invoice=_invoice(invoice_id)))
 
 
 @invoices.post("/{invoice_id}/payments", response={201: PaymentOut}, auth=can_manage_billing)
-def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Reply[Payment]:
+def record_payment(request: HttpRequest, invoice_id: Id, payload: PaymentIn) -> Reply[Payment]:
     return Reply(
         201,
         services.record_payment(actor=request.user, invoice=_invoice(invoice_id), **payload.dict()),
@@ -310,7 +318,7 @@ def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) ->
 
 @invoices.post("/{invoice_id}/credit-notes", response={201: CreditNoteOut}, auth=can_manage_billing)
 def issue_credit_note(
-    request: HttpRequest, invoice_id: int, payload: CreditNoteIn
+    request: HttpRequest, invoice_id: Id, payload: CreditNoteIn
 ) -> Reply[CreditNote]:
     return Reply(
         201,
@@ -321,7 +329,7 @@ def issue_credit_note(
 
 
 @invoices.post("/{invoice_id}/charges", response={201: ChargeOut}, auth=can_manage_billing)
-def add_charge(request: HttpRequest, invoice_id: int, payload: ChargeIn) -> Reply[ManualCharge]:
+def add_charge(request: HttpRequest, invoice_id: Id, payload: ChargeIn) -> Reply[ManualCharge]:
     """A manual line (support hours, usage, adjustment) on the invoice's month; drafts only."""
     invoice = _invoice(invoice_id)
     charge = services.add_manual_charge(actor=request.user, organization=invoice.organization, month=invoice.month,
@@ -330,12 +338,12 @@ def add_charge(request: HttpRequest, invoice_id: int, payload: ChargeIn) -> Repl
 
 
 @invoices.get("/credit-notes/all", response=list[CreditNoteOut], auth=can_view_invoices)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_credit_notes(request: HttpRequest) -> Any:
     return CreditNote.objects.order_by("-issued_on", "-id")
 
 
 @invoices.get("/credit-notes/{note_id}/pdf", auth=can_view_invoices)
-def credit_note_pdf(request: HttpRequest, note_id: int) -> FileResponse:
+def credit_note_pdf(request: HttpRequest, note_id: Id) -> FileResponse:
     note = get_object_or_404(CreditNote, pk=note_id)
     return download(note.pdf, f"credit-note-{note.number}.pdf", "application/pdf")

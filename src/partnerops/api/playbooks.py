@@ -3,16 +3,18 @@
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from partnerops.api.auth import can_change_pipeline, can_view_pipeline
-from partnerops.api.schemas import Input
+from partnerops.api.schemas import Id, Input, Pages
 from partnerops.core.files import download
+from partnerops.core.uploads import read_upload, upload_name
 from partnerops.crm.models import Engagement
 from partnerops.playbooks import documents, engine
 from partnerops.playbooks.models import (
@@ -55,7 +57,7 @@ class PlaybookOut(Schema):
         return list(obj.steps.all())
 
 
-class RunStepOut(Schema):
+class PlaybookRunStepOut(Schema):
     position: int
     title: str
     kind: StepKind
@@ -72,7 +74,7 @@ class RunStepOut(Schema):
         return str(obj.done_by) if obj.done_by else None
 
 
-class RunOut(Schema):
+class PlaybookRunOut(Schema):
     id: int
     engagement_id: int
     playbook: str = Field(..., alias="playbook.key")
@@ -80,15 +82,15 @@ class RunOut(Schema):
     state: RunState
     started_at: dt.datetime
     finished_at: dt.datetime | None
-    steps: list[RunStepOut]
+    steps: list[PlaybookRunStepOut]
 
     @staticmethod
     def resolve_steps(obj: PlaybookRun) -> Any:
         return list(obj.steps.select_related("done_by").order_by("position"))
 
 
-class RunIn(Input):
-    engagement_id: int
+class PlaybookRunIn(Input):
+    engagement_id: Id
     playbook: str = Field(..., examples=["hail-the-lead"])
 
 
@@ -124,8 +126,8 @@ class EmailOut(Schema):
     at: dt.datetime
 
 
-class EngagementIn(Input):
-    engagement_id: int
+class RunningNotesIn(Input):
+    engagement_id: Id
 
 
 def _run(run_id: int) -> PlaybookRun:
@@ -139,8 +141,8 @@ def list_playbooks(request: HttpRequest) -> Any:
     return list(Playbook.objects.filter(active=True).prefetch_related("steps"))
 
 
-@runs.post("", response={201: RunOut}, auth=can_change_pipeline)
-def start_playbook(request: HttpRequest, payload: RunIn) -> Reply[PlaybookRun]:
+@runs.post("", response={201: PlaybookRunOut}, auth=can_change_pipeline)
+def start_playbook(request: HttpRequest, payload: PlaybookRunIn) -> Reply[PlaybookRun]:
     """Start a playbook on an engagement; automatic steps run at once. A failed step shows
     its error in the run (state ``failed``); resume it once the cause is fixed."""
     engagement = get_object_or_404(Engagement, pk=payload.engagement_id)
@@ -150,21 +152,21 @@ def start_playbook(request: HttpRequest, payload: RunIn) -> Reply[PlaybookRun]:
     )
 
 
-@runs.get("", response=list[RunOut], auth=can_view_pipeline)
-@paginate(LimitOffsetPagination)
-def list_playbook_runs(request: HttpRequest, engagement_id: int | None = None) -> Any:
+@runs.get("", response=list[PlaybookRunOut], auth=can_view_pipeline)
+@paginate(Pages)
+def list_playbook_runs(request: HttpRequest, engagement_id: Id | None = None) -> Any:
     rows = PlaybookRun.objects.select_related("playbook")
     return rows.filter(engagement_id=engagement_id) if engagement_id else rows
 
 
-@runs.get("/{run_id}", response=RunOut, auth=can_view_pipeline)
-def get_playbook_run(request: HttpRequest, run_id: int) -> PlaybookRun:
+@runs.get("/{run_id}", response=PlaybookRunOut, auth=can_view_pipeline)
+def get_playbook_run(request: HttpRequest, run_id: Id) -> PlaybookRun:
     return _run(run_id)
 
 
-@runs.post("/{run_id}/steps/{position}/complete", response=RunOut, auth=can_change_pipeline)
+@runs.post("/{run_id}/steps/{position}/complete", response=PlaybookRunOut, auth=can_change_pipeline)
 def complete_step(
-    request: HttpRequest, run_id: int, position: int, payload: CompleteIn
+    request: HttpRequest, run_id: Id, position: Id, payload: CompleteIn
 ) -> PlaybookRun:
     """Tick (or skip) the current manual step; the run then carries on."""
     step = get_object_or_404(
@@ -174,27 +176,27 @@ def complete_step(
     return _run(run_id)
 
 
-@runs.post("/{run_id}/resume", response=RunOut, auth=can_change_pipeline)
-def resume_playbook_run(request: HttpRequest, run_id: int) -> PlaybookRun:
+@runs.post("/{run_id}/resume", response=PlaybookRunOut, auth=can_change_pipeline)
+def resume_playbook_run(request: HttpRequest, run_id: Id) -> PlaybookRun:
     engine.run_resume(actor=request.user, run=_run(run_id))
     return _run(run_id)
 
 
 @files.get("", response=list[DocumentOut], auth=can_view_pipeline)
-@paginate(LimitOffsetPagination)
-def list_documents(request: HttpRequest, engagement_id: int | None = None) -> Any:
+@paginate(Pages)
+def list_documents(request: HttpRequest, engagement_id: Id | None = None) -> Any:
     rows = Document.objects.all()
     return rows.filter(engagement_id=engagement_id) if engagement_id else rows
 
 
 @files.get("/{document_id}/file", auth=can_view_pipeline)
-def download_document(request: HttpRequest, document_id: int) -> FileResponse:
+def download_document(request: HttpRequest, document_id: Id) -> FileResponse:
     document = get_object_or_404(Document, pk=document_id)
     return download(document.file, document.download_name, document.content_type)
 
 
 @files.post("/{document_id}/share", response=ShareOut, auth=can_change_pipeline)
-def share_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
+def share_document(request: HttpRequest, document_id: Id) -> dict[str, Any]:
     """A signed link to this one document, for the partner's contacts; it expires."""
     from django.conf import settings
 
@@ -203,13 +205,13 @@ def share_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
 
 
 @files.post("/running-notes", response={201: DocumentOut}, auth=can_change_pipeline)
-def export_running_notes(request: HttpRequest, payload: EngagementIn) -> Reply[Document]:
+def export_running_notes(request: HttpRequest, payload: RunningNotesIn) -> Reply[Document]:
     engagement = get_object_or_404(Engagement, pk=payload.engagement_id)
     return Reply(201, documents.running_notes_export(actor=request.user, engagement=engagement))
 
 
 @emails.get("", response=list[EmailOut], auth=can_view_pipeline)
-def list_emails(request: HttpRequest, engagement_id: int) -> list[dict[str, Any]]:
+def list_emails(request: HttpRequest, engagement_id: Id) -> list[dict[str, Any]]:
     """An engagement's correspondence: emails sent (with delivery status) and received."""
     sent = [
         {"id": e.pk, "direction": "sent", "subject": e.subject, "sender": e.from_email, "to": e.to, "cc": e.cc,
@@ -228,13 +230,14 @@ def list_emails(request: HttpRequest, engagement_id: int) -> list[dict[str, Any]
 @emails.post("/received", response={201: EmailOut}, auth=can_change_pipeline)
 def record_received_email(
     request: HttpRequest,
-    engagement_id: int = Form(...),
+    engagement_id: Id = Form(...),  # noqa: B008
     email_file: UploadedFile = File(...),  # noqa: B008 - ninja's way to declare uploads
 ) -> Reply[dict[str, Any]]:
     """Record a received email on the running notes from its .eml (multipart)."""
     engagement = get_object_or_404(Engagement, pk=engagement_id)
+    content = read_upload(email_file, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
     received = received_email_record(actor=request.user, engagement=engagement,
-                                     file_name=email_file.name or "email.eml", content=email_file.read())  # fmt: skip
+                                     file_name=upload_name(email_file), content=content)  # fmt: skip
     return Reply(201, {"id": received.pk, "direction": "received", "subject": received.subject, "sender": received.sender,
                        "to": [received.to] if received.to else [], "cc": [received.cc] if received.cc else [],
                        "status": "received", "error": "", "at": received.sent_at})  # fmt: skip

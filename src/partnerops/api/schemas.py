@@ -2,14 +2,34 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
 from partnerops.crm.models import Assessment, EntryKind, ExpectedTier, LeadSource, OrganizationKind
 from partnerops.crm.pipeline import Phase, Status
+
+# The largest key both databases store (a signed 64-bit integer): a larger id or offset
+# is a 422 naming the parameter, not an overflow deep in the driver (a 500).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Pages(LimitOffsetPagination):
+    """Ninja's limit/offset pages, with an offset the databases can take."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+def omittable(**constraints: Any) -> Any:
+    """A field of a PATCH body that may be left out (then it stays as it is) but is never
+    null: the database has no empty value for it, so null is a 422 naming the field."""
+    return Field(None, **constraints)
 
 
 class Input(Schema):
@@ -57,11 +77,13 @@ class OrganizationIn(Input):
 
 
 class OrganizationPatch(Input):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: OrganizationKind | None = None
-    website: str | None = None
-    country: str | None = None
-    notes: str | None = None
+    """Omitted fields stay as they are; null only where the field may be empty."""
+
+    name: str = omittable(min_length=1, max_length=200)
+    kind: OrganizationKind = omittable()
+    website: str = omittable()
+    country: str = omittable()
+    notes: str = omittable()
 
 
 class ContactOut(Schema):
@@ -89,14 +111,16 @@ class ContactIn(Input):
 
 
 class ContactPatch(Input):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: str | None = None
-    phone: str | None = None
-    title: str | None = None
-    is_decision_maker: bool | None = None
-    is_community_representative: bool | None = None
-    is_billing_contact: bool | None = None
-    is_technical_contact: bool | None = None
+    """Omitted fields stay as they are; null only where the field may be empty."""
+
+    name: str = omittable(min_length=1, max_length=200)
+    email: str = omittable()
+    phone: str = omittable()
+    title: str = omittable()
+    is_decision_maker: bool = omittable()
+    is_community_representative: bool = omittable()
+    is_billing_contact: bool = omittable()
+    is_technical_contact: bool = omittable()
 
 
 class EngagementOut(Schema):
@@ -122,9 +146,9 @@ class EngagementOut(Schema):
 
 
 class EngagementIn(Input):
-    organization_id: int
+    organization_id: Id
     title: str = ""
-    owner_id: int | None = None
+    owner_id: Id | None = None
     source: LeadSource | None = None
     first_touch_on: dt.date | None = None
     expected_tier: ExpectedTier | None = None
@@ -138,14 +162,16 @@ class EngagementIn(Input):
 
 
 class EngagementPatch(Input):
-    title: str | None = None
-    owner_id: int | None = None
-    source: LeadSource | None = None
-    first_touch_on: dt.date | None = None
-    expected_tier: ExpectedTier | None = None
-    expected_value: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    currency: str | None = None
-    probability: int | None = Field(None, ge=0, le=100)
+    """Omitted fields stay as they are; null only where the field may be empty."""
+
+    title: str = omittable()
+    owner_id: Id | None = None
+    source: LeadSource = omittable()
+    first_touch_on: dt.date = omittable()
+    expected_tier: ExpectedTier = omittable()
+    expected_value: Decimal | None = omittable(ge=0, max_digits=12, decimal_places=2)
+    currency: str = omittable()
+    probability: int = omittable(ge=0, le=100)
     follow_up_on: dt.date | None = None
 
 

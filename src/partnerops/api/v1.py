@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from partnerops import __version__
@@ -30,12 +30,14 @@ from partnerops.api.schemas import (
     EngagementIn,
     EngagementOut,
     EngagementPatch,
+    Id,
     MeOut,
     MilestoneOut,
     MoveIn,
     OrganizationIn,
     OrganizationOut,
     OrganizationPatch,
+    Pages,
     TimelineEntryIn,
     TimelineEntryOut,
 )
@@ -93,7 +95,7 @@ class OrganizationFilters(Schema):
 
 
 @organizations.get("", response=list[OrganizationOut], auth=can_view_pipeline)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
     queryset = Organization.objects.order_by("name", "id")
     if filters.q:
@@ -112,13 +114,13 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Reply[
 
 
 @organizations.get("/{organization_id}", response=OrganizationOut, auth=can_view_pipeline)
-def get_organization(request: HttpRequest, organization_id: int) -> Organization:
+def get_organization(request: HttpRequest, organization_id: Id) -> Organization:
     return get_object_or_404(Organization, pk=organization_id)
 
 
 @organizations.patch("/{organization_id}", response=OrganizationOut, auth=can_change_pipeline)
 def update_organization(
-    request: HttpRequest, organization_id: int, payload: OrganizationPatch
+    request: HttpRequest, organization_id: Id, payload: OrganizationPatch
 ) -> Organization:
     organization = get_object_or_404(Organization, pk=organization_id)
     return services.organization_update(
@@ -127,8 +129,8 @@ def update_organization(
 
 
 @organizations.get("/{organization_id}/contacts", response=list[ContactOut], auth=can_view_pipeline)
-@paginate(LimitOffsetPagination)
-def list_contacts(request: HttpRequest, organization_id: int) -> Any:
+@paginate(Pages)
+def list_contacts(request: HttpRequest, organization_id: Id) -> Any:
     organization = get_object_or_404(Organization, pk=organization_id)
     return organization.contacts.order_by("name", "id")
 
@@ -136,9 +138,7 @@ def list_contacts(request: HttpRequest, organization_id: int) -> Any:
 @organizations.post(
     "/{organization_id}/contacts", response={201: ContactOut}, auth=can_change_pipeline
 )
-def create_contact(
-    request: HttpRequest, organization_id: int, payload: ContactIn
-) -> Reply[Contact]:
+def create_contact(request: HttpRequest, organization_id: Id, payload: ContactIn) -> Reply[Contact]:
     organization = get_object_or_404(Organization, pk=organization_id)
     values = _values(payload)
     values.update(name=payload.name, email=payload.email)
@@ -151,18 +151,18 @@ contacts = Router(tags=["contacts"])
 
 
 @contacts.get("/{contact_id}", response=ContactOut, auth=can_view_pipeline)
-def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+def get_contact(request: HttpRequest, contact_id: Id) -> Contact:
     return get_object_or_404(Contact, pk=contact_id)
 
 
 @contacts.patch("/{contact_id}", response=ContactOut, auth=can_change_pipeline)
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+def update_contact(request: HttpRequest, contact_id: Id, payload: ContactPatch) -> Contact:
     contact = get_object_or_404(Contact.objects.select_related("organization"), pk=contact_id)
     return services.contact_update(actor=request.user, contact=contact, **_values(payload))
 
 
 @contacts.delete("/{contact_id}", response={204: None}, auth=can_change_pipeline)
-def delete_contact(request: HttpRequest, contact_id: int) -> Reply[None]:
+def delete_contact(request: HttpRequest, contact_id: Id) -> Reply[None]:
     contact = get_object_or_404(Contact.objects.select_related("organization"), pk=contact_id)
     services.contact_delete(actor=request.user, contact=contact)
     return Reply(204, None)
@@ -187,7 +187,7 @@ def _engagement(engagement_id: int) -> Engagement:
 
 
 @engagements.get("", response=list[EngagementOut], auth=can_view_pipeline)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_engagements(request: HttpRequest, filters: Query[EngagementQuery]) -> Any:
     parsed = selectors.EngagementFilters.from_query(filters.dict())
     return (
@@ -212,13 +212,13 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Reply[Enga
 
 
 @engagements.get("/{engagement_id}", response=EngagementOut, auth=can_view_pipeline)
-def get_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
+def get_engagement(request: HttpRequest, engagement_id: Id) -> Engagement:
     return _engagement(engagement_id)
 
 
 @engagements.patch("/{engagement_id}", response=EngagementOut, auth=can_change_pipeline)
 def update_engagement(
-    request: HttpRequest, engagement_id: int, payload: EngagementPatch
+    request: HttpRequest, engagement_id: Id, payload: EngagementPatch
 ) -> Engagement:
     engagement = _engagement(engagement_id)
     values = _values(payload)
@@ -231,21 +231,21 @@ def update_engagement(
 
 
 @engagements.post("/{engagement_id}/move", response={200: MilestoneOut}, auth=can_change_pipeline)
-def move_engagement(request: HttpRequest, engagement_id: int, payload: MoveIn) -> Any:
+def move_engagement(request: HttpRequest, engagement_id: Id, payload: MoveIn) -> Any:
     """Move to a phase (and status); refused with 409 when the transition table forbids it."""
     engagement = _engagement(engagement_id)
     return services.engagement_move(actor=request.user, engagement=engagement, **payload.dict())
 
 
 @engagements.get("/{engagement_id}/milestones", response=list[MilestoneOut], auth=can_view_pipeline)
-def list_milestones(request: HttpRequest, engagement_id: int) -> Any:
+def list_milestones(request: HttpRequest, engagement_id: Id) -> Any:
     return _engagement(engagement_id).milestones.order_by("occurred_at", "id")
 
 
 @engagements.get(
     "/{engagement_id}/qualification", response=list[CriterionOut], auth=can_view_pipeline
 )
-def get_qualification(request: HttpRequest, engagement_id: int) -> list[dict[str, str]]:
+def get_qualification(request: HttpRequest, engagement_id: Id) -> list[dict[str, str]]:
     snapshot = services.qualification_snapshot(_engagement(engagement_id))
     return [{"criterion": name, **values} for name, values in snapshot.items()]
 
@@ -254,7 +254,7 @@ def get_qualification(request: HttpRequest, engagement_id: int) -> list[dict[str
     "/{engagement_id}/qualification/{criterion}", response=CriterionOut, auth=can_change_pipeline
 )
 def set_criterion(
-    request: HttpRequest, engagement_id: int, criterion: Criterion, payload: CriterionIn
+    request: HttpRequest, engagement_id: Id, criterion: Criterion, payload: CriterionIn
 ) -> dict[str, str]:
     row = services.qualification_update(
         actor=request.user,
@@ -269,8 +269,8 @@ def set_criterion(
 @engagements.get(
     "/{engagement_id}/timeline", response=list[TimelineEntryOut], auth=can_view_pipeline
 )
-@paginate(LimitOffsetPagination)
-def list_timeline(request: HttpRequest, engagement_id: int) -> Any:
+@paginate(Pages)
+def list_timeline(request: HttpRequest, engagement_id: Id) -> Any:
     return _engagement(engagement_id).timeline_entries.order_by("-occurred_at", "-id")
 
 
@@ -278,7 +278,7 @@ def list_timeline(request: HttpRequest, engagement_id: int) -> Any:
     "/{engagement_id}/timeline", response={201: TimelineEntryOut}, auth=can_change_pipeline
 )
 def add_timeline_entry(
-    request: HttpRequest, engagement_id: int, payload: TimelineEntryIn
+    request: HttpRequest, engagement_id: Id, payload: TimelineEntryIn
 ) -> Reply[Any]:
     entry = services.timeline_entry_add(
         actor=request.user, engagement=_engagement(engagement_id), **payload.dict()

@@ -88,10 +88,22 @@ class CostLine(models.Model):
 NANO = Decimal("1e-9")
 
 
+# Both databases store a signed 64-bit integer: in billionths, amounts up to about
+# 9.2 billion in either direction. A larger one cannot be stored exactly, so it is refused.
+MAX_NANOS = 2**63 - 1
+MAX_AMOUNT = Decimal(MAX_NANOS).scaleb(-9)
+
+
+def fits(amount: Decimal) -> bool:
+    return abs(amount) <= MAX_AMOUNT
+
+
 def to_nanos(amount: Decimal) -> int:
     """An amount with at most nine decimals as an exact integer count of billionths."""
-    scaled = amount.quantize(NANO).scaleb(9)
-    return int(scaled)
+    scaled = int(amount.quantize(NANO).scaleb(9))
+    if abs(scaled) > MAX_NANOS:
+        raise ValueError(f"{amount} is beyond the largest amount stored exactly ({MAX_AMOUNT:,}).")
+    return scaled
 
 
 def from_nanos(nanos: int) -> Decimal:

@@ -27,7 +27,8 @@ from partnerops.costs.engine import (
     attribute,
     summarize,
 )
-from partnerops.costs.models import CostImport, CostLine, from_nanos, to_nanos
+from partnerops.costs.formats import ExportError
+from partnerops.costs.models import MAX_AMOUNT, CostImport, CostLine, fits, from_nanos, to_nanos
 from partnerops.costs.rules import UsageWeights, load_usage_csv, rules_from_hubs
 
 
@@ -145,6 +146,7 @@ def _aggregate(
         )
     lines = []
     for key, (amount, credits, count) in totals.items():
+        _check_storable(key, amount, credits, imports)
         (
             file_path,
             month,
@@ -181,6 +183,21 @@ def _aggregate(
             )
         )
     return lines
+
+
+def _check_storable(
+    key: tuple[Any, ...], amount: Decimal, credits: Decimal, imports: dict[str, CostImport]
+) -> None:
+    """An amount beyond what is stored exactly is refused by name, before anything is
+    written (the transaction rolls back): never an overflow in the database driver."""
+    for what, value in (("amount", amount), ("credits", credits)):
+        if not fits(value):
+            file_path, month, currency, account, service = key[:5]
+            raise ExportError(
+                f"{imports[file_path].file_name}: the {what} of {month}, account {account}, service {service} "
+                f"is {currency} {value:,}, beyond the largest amount PartnerOps stores exactly "
+                f"({MAX_AMOUNT:,}); nothing was imported."
+            )
 
 
 def _mark_superseded() -> None:

@@ -32,11 +32,10 @@ class EmailConfirmationForm(forms.Form):
     email_file = forms.FileField(label="The community's email (.eml)",
                                  help_text="Saved from your mail program; kept with the invoice.")  # fmt: skip
 
-    def clean_email_file(self) -> object:
-        upload = self.cleaned_data["email_file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("The email is larger than 20 MB.")
-        return upload
+    sender_confirmed = forms.BooleanField(
+        required=False, label="Record it even if the sender is not a contact on record",
+        help_text="PartnerOps checks the sender against the community's representative and billing contact.",
+    )  # fmt: skip
 
 
 class PaymentForm(forms.Form):

@@ -10,9 +10,6 @@ void and re-issue, manual charges and overdue reminders.
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
-import email.utils
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerops.core import audit
+from partnerops.core.eml import read_received
 from partnerops.core.errors import DomainError, TransitionNotAllowed
 from partnerops.core.files import stored_unless_error
 from partnerops.core.notifications import notify_once
@@ -221,37 +219,49 @@ def raise_question(*, token: str, question: str) -> Invoice:
     return invoice
 
 
-def read_eml(content: bytes) -> dict[str, str]:
-    """Sender, date and subject of an uploaded .eml, or a clear error."""
-    message = email.message_from_bytes(content, policy=email.policy.default)
-    sender, subject, date = message.get("From"), message.get("Subject"), message.get("Date")
-    if not sender or not date:
-        raise ValidationError(
-            {"email_file": "This is not an email: it has no From or Date header."}
-        )
-    return {"from": str(sender), "subject": str(subject or ""), "date": str(date)}
+def confirming_senders(invoice: Invoice) -> dict[str, str]:
+    """Who speaks for the community on delivery: its representatives and billing
+    contacts (and the agreement's billing contact), address -> name."""
+    organization = invoice.organization
+    contacts = organization.contacts.filter(
+        is_community_representative=True
+    ) | organization.contacts.filter(is_billing_contact=True)
+    senders = {contact.email.lower(): contact.name for contact in contacts}
+    if invoice.billing_contact:
+        senders[invoice.billing_contact.email.lower()] = invoice.billing_contact.name
+    return senders
 
 
 @transaction.atomic
 def record_email_confirmation(
-    *, actor: Any, invoice: Invoice, file_name: str, content: bytes
+    *, actor: Any, invoice: Invoice, file_name: str, content: bytes, sender_confirmed: bool = False
 ) -> Invoice:
-    """Operations files the community's confirming email (the .eml) against the invoice."""
-    headers = read_eml(content)
+    """Operations files the community's confirming email (the .eml) against the invoice.
+    An email from someone who is not the community's representative or billing contact
+    is recorded only when Operations says so (``sender_confirmed``)."""
+    message = read_received(content, max_attachments=settings.EMAIL_MAX_ATTACHMENTS)
+    senders = confirming_senders(invoice)
+    matches = message.sender_address in senders
+    if not matches and not sender_confirmed:
+        known = ", ".join(sorted(senders)) or "none on record"
+        raise ValidationError({"sender_confirmed": (
+            f"This email is from {message.sender}, who is not {invoice.organization.name}'s community "
+            f"representative or billing contact ({known}). Confirm to record it anyway."
+        )})  # fmt: skip
     invoice = _locked(invoice)
     before = invoice.state
     _move(invoice, S.CONFIRMED)
-    sent = email.utils.parsedate_to_datetime(headers["date"])
-    invoice.confirmed_at = sent if sent.tzinfo else timezone.now()
+    invoice.confirmed_at = message.sent_at
     invoice.confirmation_source = ConfirmationSource.EMAIL
-    invoice.confirmed_by = headers["from"][:300]
+    invoice.confirmed_by = message.sender[:300]
     invoice.confirmation_email.save(
         file_name or "confirmation.eml", ContentFile(content), save=False
     )
     invoice.save()
     _withdraw_open_links(invoice)
+    who = "" if matches else " (not a contact on record; confirmed by the recorder)"
     _record(actor, invoice, "delivery_confirmed", before,
-            f"by email from {headers['from']}: {headers['subject']}")  # fmt: skip
+            f"by email from {message.sender}{who}: {message.subject}")  # fmt: skip
     return invoice
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from partnerops.core.files import download
 from partnerops.core.forms import add_service_errors
 from partnerops.core.roles import Capability, has_capability
 from partnerops.core.signed_links import LinkRefused
+from partnerops.core.uploads import read_upload, upload_name
 from partnerops.invoicing import exports, selectors, services
 from partnerops.invoicing.forms import (
     ConfirmationAnswerForm,
@@ -230,8 +232,9 @@ def _invoice_form(request: HttpRequest, pk: int, form_class: Any, title: str, ca
 def invoice_record_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     def call(invoice: Invoice, data: dict[str, Any]) -> None:
         upload = data["email_file"]
-        services.record_email_confirmation(actor=request.user, invoice=invoice, file_name=upload.name,
-                                           content=upload.read())  # fmt: skip
+        content = read_upload(upload, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
+        services.record_email_confirmation(actor=request.user, invoice=invoice, file_name=upload_name(upload),
+                                           content=content, sender_confirmed=data["sender_confirmed"])  # fmt: skip
 
     return _invoice_form(request, pk, EmailConfirmationForm, "Record a confirmation received by email", call,
                          "Confirmation recorded.", multipart=True)  # fmt: skip

@@ -21,6 +21,7 @@ from partnerops.core.files import download
 from partnerops.core.forms import add_service_errors
 from partnerops.core.roles import Capability, has_capability
 from partnerops.core.signed_links import LinkRefused
+from partnerops.core.uploads import read_upload, upload_name
 from partnerops.crm.models import Engagement
 from partnerops.playbooks import documents, engine
 from partnerops.playbooks.models import (
@@ -193,8 +194,9 @@ def received_email_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["email_file"]
         try:
-            received = received_email_record(actor=request.user, engagement=engagement, file_name=upload.name,
-                                             content=upload.read())  # fmt: skip
+            content = read_upload(upload, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
+            received = received_email_record(actor=request.user, engagement=engagement,
+                                             file_name=upload_name(upload), content=content)  # fmt: skip
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
         else:
