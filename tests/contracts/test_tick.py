@@ -33,31 +33,34 @@ D = dt.date
 @pytest.fixture
 def executed(partnerships_user: Any) -> Any:
     """An email-confirmed Education agreement, Dec 2026 to Nov 2027, with a hub starting Dec 1."""
-    engagement = prospect(partnerships_user)
-    agreement = services.agreement_create(
-        actor=partnerships_user,
-        engagement=engagement,
-        tier=services.current_tier("education"),
-        kind=AgreementKind.EMAIL_CONFIRMATION,
-        start_on=D(2026, 12, 1),
-    )
-    services.agreement_transition(
-        actor=partnerships_user,
-        agreement=agreement,
-        state=AgreementState.EXECUTED,
-        on=D(2026, 11, 10),
-    )
-    hubs.hub_create(
-        actor=partnerships_user,
-        name="pacific",
-        community=engagement.organization,
-        agreement=agreement,
-        cluster="shared-gke",
-        provider="gcp",
-        cost_labels={"k8s-namespace": "pacific"},
-        service_start_on=D(2026, 12, 1),
-    )
-    return agreement
+    # Made on the day it was executed (09:00, as dated moves are): the milestones stay in
+    # order whatever the real date the suite runs on.
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC), tick=False):
+        engagement = prospect(partnerships_user)
+        agreement = services.agreement_create(
+            actor=partnerships_user,
+            engagement=engagement,
+            tier=services.current_tier("education"),
+            kind=AgreementKind.EMAIL_CONFIRMATION,
+            start_on=D(2026, 12, 1),
+        )
+        services.agreement_transition(
+            actor=partnerships_user,
+            agreement=agreement,
+            state=AgreementState.EXECUTED,
+            on=D(2026, 11, 10),
+        )
+        hubs.hub_create(
+            actor=partnerships_user,
+            name="pacific",
+            community=engagement.organization,
+            agreement=agreement,
+            cluster="shared-gke",
+            provider="gcp",
+            cost_labels={"k8s-namespace": "pacific"},
+            service_start_on=D(2026, 12, 1),
+        )
+        return agreement
 
 
 def _run_twice(today: dt.date) -> Any:
