@@ -67,11 +67,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "partnerops.core.middleware.SecurityHeadersMiddleware",
     "partnerops.core.middleware.LoginRequiredMiddleware",
     "partnerops.api.problems.ProblemResponsesMiddleware",
     # Axes last, as its documentation asks, so that it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Sent by SecurityHeadersMiddleware on every answer that is not a static file.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()"
+)
 
 ROOT_URLCONF = "partnerops.urls"
 WSGI_APPLICATION = "partnerops.wsgi.application"
