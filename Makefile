@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Development defaults for `make run`; production sets its own environment.
 export DEBUG ?= 1
 
-.PHONY: run test demo bench lint typecheck check install migrate permissions-doc clean
+.PHONY: run test fuzz demo bench lint typecheck check install migrate permissions-doc clean
 
 # The virtualenv is rebuilt when the dependencies change.
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
@@ -31,6 +31,11 @@ demo: migrate
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis over every API operation against the app served in production mode, as an
+# administrator and as a viewer (tests/fuzz_api.py); figures in var/fuzz/summary.json.
+fuzz: install
+	$(BIN)/python -m tests.fuzz_api
 
 bench: install
 	DEBUG=0 SECRET_KEY=bench-only-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop \
