@@ -373,6 +373,17 @@ def rule_for(name: str) -> Rule | None:
     return None
 
 
+def _role_lines() -> list[str]:
+    """Each role's capabilities in words, from the code that grants them."""
+    from partnerops.core.roles import CAPABILITY_DESCRIPTIONS, ROLE_CAPABILITIES, Capability
+
+    lines = []
+    for role, capabilities in ROLE_CAPABILITIES.items():
+        granted = [CAPABILITY_DESCRIPTIONS[c] for c in Capability if c in capabilities]
+        lines.append(f"- **{role.value}**: " + "; ".join(granted) + ".")
+    return lines
+
+
 def render_markdown() -> str:
     header = "| URL name | What | Method | " + " | ".join(WHO) + " |"
     lines = [
@@ -383,13 +394,7 @@ def render_markdown() -> str:
         "",
         "Roles are groups (assign them in Admin → Groups or on a user). What each role may do:",
         "",
-        "- **Partnerships**: reads and changes the pipeline (organizations, contacts, engagements,",
-        "  moves, MANIAC-T, running notes), the price book, agreements (all but signature) and hubs.",
-        "- **Engineering**: reads the pipeline and agreements; keeps the hubs table; imports cloud bills.",
-        "- **Operations** (the fiscal sponsor): reads everything; circulates agreements for signature",
-        "  and records the executed copy; imports cloud billing exports (invoices: a later issue).",
-        "- **Viewer**: reads the pipeline.",
-        "- **Administrator**: everything, including Settings, the audit trail and the Django admin.",
+        *_role_lines(),
         "",
         "Status codes: 200 shown; 302 redirect (to the sign-in page for anonymous, or after a",
         "successful action); 401/403 refused; 404/405/422 got past the permission check (the",
@@ -405,4 +410,10 @@ def render_markdown() -> str:
 
 
 if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerops.settings")
+    django.setup()  # the roles' prose is read from the code that grants them
     print(render_markdown(), end="")

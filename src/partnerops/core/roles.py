@@ -35,6 +35,28 @@ class Capability(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
 
 
+# What each capability lets a person do, in the words docs/permissions.md uses: the
+# page's prose is generated from these and ROLE_CAPABILITIES, so it cannot disagree
+# with the table under it (issue 17, item 13).
+CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
+    Capability.VIEW_PIPELINE: "reads the pipeline (organizations, contacts, engagements, MANIAC-T, running "
+    "notes), agreements, hubs, renewals and cloud costs",
+    Capability.CHANGE_PIPELINE: "changes the pipeline (organizations, contacts, engagements, moves, MANIAC-T, "
+    "running notes) and runs playbooks",
+    Capability.CHANGE_PRICE_BOOK: "changes the price book",
+    Capability.CHANGE_AGREEMENTS: "drafts and changes agreements (terms, price confirmation, addenda, "
+    "deliverables, formal documents, check-in schedules), all but their signature",
+    Capability.SIGN_AGREEMENTS: "circulates agreements for signature and records the executed copy",
+    Capability.CHANGE_HUBS: "keeps the hubs table",
+    Capability.IMPORT_COSTS: "imports cloud billing exports",
+    Capability.VIEW_INVOICES: "reads invoices and credit notes and downloads their PDFs",
+    Capability.MANAGE_BILLING: "runs billing and acts on invoices (confirmations, issue, payments, credit "
+    "notes, void, exports)",
+    Capability.VIEW_AUDIT_LOG: "reads the audit trail",
+    Capability.MANAGE_SETTINGS: "edits Settings and uses the Django admin (templates, playbooks, users)",
+}  # fmt: skip
+
+
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.PARTNERSHIPS: frozenset(
         {
