@@ -160,6 +160,9 @@ MATRIX: dict[str, Rule] = {
     "playbooks:document-share": page(
         "Make a signed link (POST)", PIPELINE_EDITORS, method="POST", ok=302
     ),
+    "playbooks:document-withdraw-links": page(
+        "Withdraw every link shared so far (POST)", PIPELINE_EDITORS, method="POST", ok=302
+    ),
     "shared-document": public("A shared document by signed, expiring link"),
     "api-1:list_playbooks": api("Playbooks and their steps", EVERY_ROLE),
     "api-1:start_playbook": api("Start a playbook", PIPELINE_EDITORS, method="POST", ok=422),
@@ -173,6 +176,9 @@ MATRIX: dict[str, Rule] = {
     "api-1:download_document": api("Download a document", EVERY_ROLE),
     "api-1:share_document": api(
         "Signed link to a document (no body)", PIPELINE_EDITORS, method="POST"
+    ),
+    "api-1:withdraw_document_links": api(
+        "Withdraw a document's shared links (no body)", PIPELINE_EDITORS, method="POST"
     ),
     "api-1:export_running_notes": api(
         "Export running notes", PIPELINE_EDITORS, method="POST", ok=422

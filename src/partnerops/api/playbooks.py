@@ -204,6 +204,14 @@ def share_document(request: HttpRequest, document_id: Id) -> dict[str, Any]:
     return {"url": documents.share_link(document), "valid_days": settings.DOCUMENT_LINK_DAYS}
 
 
+@files.post("/{document_id}/withdraw-links", response=DocumentOut, auth=can_change_pipeline)
+def withdraw_document_links(request: HttpRequest, document_id: Id) -> Document:
+    """Every link shared to this document so far stops working; new ones can be made."""
+    return documents.share_links_withdraw(
+        actor=request.user, document=get_object_or_404(Document, pk=document_id)
+    )
+
+
 @files.post("/running-notes", response={201: DocumentOut}, auth=can_change_pipeline)
 def export_running_notes(request: HttpRequest, payload: RunningNotesIn) -> Reply[Document]:
     engagement = get_object_or_404(Engagement, pk=payload.engagement_id)

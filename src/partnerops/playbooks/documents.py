@@ -18,7 +18,7 @@ from partnerops.core import audit
 from partnerops.core.errors import DomainError
 from partnerops.core.files import stored_unless_error
 from partnerops.core.sandbox import freeze, jinja_error_message, jinja_sandbox
-from partnerops.core.signed_links import LinkRefused, make_token, read_token
+from partnerops.core.signed_links import LinkRefused, make_token, read_token_made
 from partnerops.crm.models import Engagement
 from partnerops.playbooks.models import Document, DocumentKind, DocumentTemplate
 from partnerops.playbooks.templating import email_context
@@ -233,10 +233,26 @@ def share_link(document: Document) -> str:
 
 
 def open_shared(token: str) -> Document:
-    document_id = read_token(
+    document_id, made = read_token_made(
         token, purpose=LINK_PURPOSE, max_age=dt.timedelta(days=settings.DOCUMENT_LINK_DAYS)
     )
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         raise LinkRefused("This link is not valid.")
+    # Links carry the second they were made: one made in the second of a withdrawal is
+    # refused too (make another).
+    if document.links_withdrawn_at and made <= document.links_withdrawn_at:
+        raise LinkRefused("This link was withdrawn.")
+    return document
+
+
+@transaction.atomic
+def share_links_withdraw(*, actor: Any, document: Document) -> Document:
+    """Every link shared so far stops working now; new links can be made after."""
+    before = document.links_withdrawn_at
+    document.links_withdrawn_at = timezone.now()
+    document.save(update_fields=["links_withdrawn_at"])
+    audit.record(actor=actor, instance=document, action="links_withdrawn",
+                 changes={"links_withdrawn_at": {"old": before.isoformat() if before else None,
+                                                 "new": document.links_withdrawn_at.isoformat()}})  # fmt: skip
     return document

@@ -240,6 +240,11 @@ class Document(models.Model):
     version = models.PositiveIntegerField(default=1)
     file = models.FileField(upload_to=partner_folder, max_length=400)
     content_type = models.CharField(max_length=100, default="application/octet-stream")
+    links_withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Shared links made before this no longer open the document.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

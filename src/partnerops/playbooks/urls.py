@@ -26,6 +26,11 @@ urlpatterns = [
     path("playbook-runs/<int:pk>/resume/", views.run_resume_view, name="run-resume"),
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     path("documents/<int:pk>/share/", views.document_share, name="document-share"),
+    path(
+        "documents/<int:pk>/withdraw-links/",
+        views.document_withdraw_links,
+        name="document-withdraw-links",
+    ),
 ]
 
 public_urlpatterns = [

@@ -209,6 +209,16 @@ def received_email_upload(request: HttpRequest, pk: int) -> HttpResponse:
                                          "multipart": True})  # fmt: skip
 
 
+@requires(CHANGE)
+@require_POST
+def document_withdraw_links(request: HttpRequest, pk: int) -> HttpResponse:
+    document = documents.share_links_withdraw(
+        actor=request.user, document=get_object_or_404(Document, pk=pk)
+    )
+    messages.success(request, f"Every link shared to '{document}' so far no longer opens it.")
+    return redirect(f"{reverse('crm:engagement-detail', args=[document.engagement_id])}#documents")
+
+
 @login_not_required
 def shared_document(request: HttpRequest, token: str) -> HttpResponseBase:
     """A document shared with a partner's contacts: signed, expiring, one document only."""
