@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.errors import AuthorizationError
+from ninja.errors import AuthorizationError, HttpError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from partnerops.core.roles import Capability, has_capability
+from partnerops.core.throttle import token_attempt_failed, token_attempts_locked
 from partnerops.core.tokens import api_token_authenticate
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -47,7 +48,14 @@ class CapabilityAuth(HttpBearer):
         return api_token.user if api_token else None
 
     def _token_user(self, request: HttpRequest) -> Any:
-        return super().__call__(request)
+        if token_attempts_locked(request):
+            raise HttpError(
+                429, "Too many failed token attempts from your address: try again later."
+            )
+        user = super().__call__(request)
+        if user is None:
+            token_attempt_failed(request)
+        return user
 
     @staticmethod
     def _session_user(request: HttpRequest) -> Any:

@@ -69,6 +69,9 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="The last day the token works; empty: until revoked."
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -79,7 +82,13 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone as tz
+
+        return self.expires_on is not None and self.expires_on < tz.localdate()
 
 
 class OrganisationProfile(models.Model):

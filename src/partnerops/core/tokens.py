@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from partnerops.core import audit
@@ -21,22 +23,27 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``actor``; return it with the plaintext, which is never stored."""
+def api_token_create(
+    *, actor: Any, name: str, expires_on: dt.date | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``actor``, working until ``expires_on`` (included) if given;
+    return it with the plaintext, which is never stored."""
     name = name.strip()
     if not name:
         raise DomainError("A token needs a name, so that you can tell your tokens apart.")
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise DomainError("A token cannot expire before today.")
     secret = secrets.token_urlsafe(32)
     plaintext = f"{TOKEN_PREFIX}{secret}"
-    token = ApiToken.objects.create(
-        user=actor, name=name[:100], prefix=plaintext[:10], digest=_digest(plaintext)
-    )
+    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=plaintext[:10],
+                                    digest=_digest(plaintext), expires_on=expires_on)  # fmt: skip
     audit.record(
         actor=actor,
         instance=token,
         action="create",
-        changes={"name": {"old": None, "new": token.name}},
-    )
+        changes={"name": {"old": None, "new": token.name},
+                 "expires_on": {"old": None, "new": str(expires_on) if expires_on else None}},
+    )  # fmt: skip
     return token, plaintext
 
 
@@ -58,6 +65,7 @@ def api_token_authenticate(plaintext: str) -> ApiToken | None:
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=_digest(plaintext), revoked_at__isnull=True, user__is_active=True)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
         .first()
     )
     if token is None:
