@@ -69,6 +69,24 @@ def env_list(
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_days(
+    name: str, default: list[int], *, environ: Mapping[str, str] | None = None
+) -> list[int]:
+    """A comma-separated list of whole numbers of days (0 or more), e.g. ``90,60,30``."""
+    days = []
+    for item in env_list(name, [str(day) for day in default], environ=environ):
+        try:
+            day = int(item)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not a whole number of days; write e.g. 90,60,30."
+            ) from None
+        if day < 0:
+            raise ImproperlyConfigured(f"{name}: {day} days cannot be negative.")
+        days.append(day)
+    return days
+
+
 def env_email(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
     value = env_str(name, default, environ=environ).strip()
     try:

@@ -14,7 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from partnerops.env import env_bool, env_email, env_int, env_list, env_str, env_url
+from partnerops.env import env_bool, env_days, env_email, env_int, env_list, env_str, env_url
 
 # Lets ModelForm[Model] and friends be subscripted at run time, as the type checker sees them.
 django_stubs_ext.monkeypatch()
@@ -237,9 +237,7 @@ PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=1)
 RENEWAL_WINDOW_DAYS = env_int("RENEWAL_WINDOW_DAYS", 90, minimum=1)
 DECOMMISSION_AFTER_DAYS = env_int("DECOMMISSION_AFTER_DAYS", 42, minimum=1)
 EXTENSION_STEP_DAYS = env_int("EXTENSION_STEP_DAYS", 14, minimum=1)
-RENEWAL_REMINDER_DAYS = sorted(
-    (int(day) for day in env_list("RENEWAL_REMINDER_DAYS", ["90", "60", "30"])), reverse=True
-)
+RENEWAL_REMINDER_DAYS = sorted(env_days("RENEWAL_REMINDER_DAYS", [90, 60, 30]), reverse=True)
 CHECK_IN_LINK_DAYS = env_int("CHECK_IN_LINK_DAYS", 30, minimum=1)
 
 # Invoicing (seed 004; account codes from the domain facts).
@@ -247,9 +245,7 @@ INVOICE_ISSUER = env_str("INVOICE_ISSUER", "FS")  # numbers are gapless per issu
 INVOICE_NUMBER_FORMAT = env_str("INVOICE_NUMBER_FORMAT", "{year}-{number:04d}")
 CREDIT_NOTE_NUMBER_FORMAT = env_str("CREDIT_NOTE_NUMBER_FORMAT", "CN-{year}-{number:04d}")
 INVOICE_PAYMENT_DAYS = env_int("INVOICE_PAYMENT_DAYS", 30, minimum=0)
-INVOICE_OVERDUE_REMINDER_DAYS = sorted(
-    int(day) for day in env_list("INVOICE_OVERDUE_REMINDER_DAYS", ["7", "30", "60"])
-)
+INVOICE_OVERDUE_REMINDER_DAYS = sorted(env_days("INVOICE_OVERDUE_REMINDER_DAYS", [7, 30, 60]))
 INVOICE_PAYMENT_INSTRUCTIONS = env_str(
     "INVOICE_PAYMENT_INSTRUCTIONS",
     "Pay by bank transfer to the account on file, quoting the invoice number.",

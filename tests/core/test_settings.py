@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from partnerops.env import env_bool, env_email, env_int, env_list, env_url
+from partnerops.env import env_bool, env_days, env_email, env_int, env_list, env_url
 
 
 def test_readers_return_typed_values_and_defaults() -> None:
@@ -49,6 +49,14 @@ def test_readers_return_typed_values_and_defaults() -> None:
             lambda e: env_url("SCHEDULING_LINK", "https://a.org", environ=e),
             "SCHEDULING_LINK='calendly' is not a URL",
         ),
+        (
+            lambda e: env_days("RENEWAL_REMINDER_DAYS", [90], environ=e),
+            "RENEWAL_REMINDER_DAYS: 'ninety' is not a whole number of days",
+        ),
+        (
+            lambda e: env_days("INVOICE_OVERDUE_REMINDER_DAYS", [7], environ=e),
+            "INVOICE_OVERDUE_REMINDER_DAYS: -7 days cannot be negative",
+        ),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(call, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -58,6 +66,8 @@ def test_bad_values_are_refused_with_the_variable_named(call, message: str) -> N
         "PAGE_SIZE": "0",
         "OPERATIONS_EMAIL": "ops-at-sponsor",
         "SCHEDULING_LINK": "calendly",
+        "RENEWAL_REMINDER_DAYS": "90,ninety",
+        "INVOICE_OVERDUE_REMINDER_DAYS": "7,-7",
     }
     with pytest.raises(ImproperlyConfigured, match=message):
         call(environ)
