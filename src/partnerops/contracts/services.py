@@ -27,6 +27,7 @@ from partnerops.contracts.models import (
 )
 from partnerops.contracts.states import check_agreement_move
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement
 from partnerops.crm.pipeline import Phase, Status
@@ -340,7 +341,7 @@ def agreement_extend(
     extension = Extension.objects.create(
         agreement=locked, steps=steps, days=days, previous_end_on=locked.end_on,
         new_end_on=locked.end_on + dt.timedelta(days=days), reason=reason.strip(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=user_or_none(actor),
     )  # fmt: skip
     before = audit.snapshot(locked, ("end_on",))
     locked.end_on = extension.new_end_on

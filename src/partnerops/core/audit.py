@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 
+from partnerops.core.actors import user_or_none
 from partnerops.core.models import AuditEvent
 
 Snapshot = dict[str, Any]
@@ -90,10 +91,10 @@ def record(
     if not connection.in_atomic_block:
         # The event and the write it describes commit together or not at all.
         raise RuntimeError("audit.record() must be called inside a transaction.")
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    person = user_or_none(actor)
     return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_repr=str(actor) if authenticated else "system",
+        actor=person,
+        actor_repr=str(person) if person is not None else "system",
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.locks import transaction_lock
 from partnerops.costs.engine import (
     Attribution,
@@ -105,7 +106,7 @@ def _store(
         imports[str(file.path)] = CostImport.objects.create(
             source=sources[file.path], file_name=file.path.name, checksum=file.checksum, format=file.format,
             provider=file.provider, months=list(file.months), lines=file.lines, usage_checksum=usage_checksum,
-            imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+            imported_by=user_or_none(actor),
         )  # fmt: skip
     CostLine.objects.bulk_create(_aggregate(attribution.shares, imports, sources), batch_size=2000)
     _mark_superseded()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import (
     Assessment,
@@ -163,7 +164,7 @@ def _add_milestone(
     milestone = Milestone.objects.create(
         engagement=engagement,
         occurred_at=occurred_at,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=user_or_none(actor),
         from_phase=previous.phase if previous else "",
         from_status=previous.status if previous else "",
         to_phase=engagement.phase,
@@ -337,7 +338,7 @@ def qualification_update(
     before = audit.snapshot(row, ("assessment", "evidence"))
     row.assessment = assessment
     row.evidence = evidence.strip()
-    row.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    row.updated_by = user_or_none(actor)
     row.save()
     changes = {
         f"{criterion.value}.{name}": {
@@ -384,7 +385,7 @@ def timeline_entry_add(
         title=title.strip(),
         body=body,
         occurred_at=when,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=user_or_none(actor),
     )
     entry.full_clean(exclude=["milestone"])
     entry.save()

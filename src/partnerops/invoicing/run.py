@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerops.core import audit, csv_cells
+from partnerops.core.actors import user_or_none
 from partnerops.core.locks import transaction_lock
 from partnerops.core.profile import get_profile
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
@@ -42,7 +43,7 @@ def billing_run(
         transaction_lock(f"billing-run:{month}")
         # Planned inside the lock, so a run that waited sees what the other one stored.
         plan = plan_month(month, organization_ids=organization_ids)
-        run = BillingRun.objects.create(month=month, started_by=_user(actor))
+        run = BillingRun.objects.create(month=month, started_by=user_or_none(actor))
         changes = _compare(plan, organization_ids)
         _store(run, changes)
         run.created, run.refreshed, run.unchanged = (
@@ -65,10 +66,6 @@ def billing_run(
         if notify and (first_of_month or run.created or run.refreshed or run.removed):
             _queue_summary(run, plan, actor)
     return run
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _compare(plan: Plan, organization_ids: set[int] | None) -> Changes:

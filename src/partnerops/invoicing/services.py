@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.eml import read_received
 from partnerops.core.errors import DomainError, TransitionNotAllowed
 from partnerops.core.files import stored_unless_error
@@ -391,7 +392,7 @@ def record_payment(
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "A payment cannot be received in the future."})
     payment = Payment.objects.create(invoice=invoice, amount=amount, received_on=received_on,
-                                     reference=reference, recorded_by=actor if getattr(actor, "is_authenticated", False) else None)  # fmt: skip
+                                     reference=reference, recorded_by=user_or_none(actor))  # fmt: skip
     audit.record_create(actor=actor, instance=payment)
     _settle_if_nothing_owed(invoice, actor)
     return payment
@@ -423,7 +424,7 @@ def issue_credit_note(
         invoice=invoice, issuer=invoice.issuer, number=number, number_year=issued_on.year,
         number_sequence=sequence, issued_on=issued_on, reason=reason.strip(), amount=amount,
         account_code=first_line.account_code if first_line else account_code(LineKind.ADJUSTMENT),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )  # fmt: skip
     pdf = documents.credit_note_pdf(note)
     with stored_unless_error(note.pdf, f"credit-note-{number}.pdf", pdf):
@@ -521,7 +522,7 @@ def add_manual_charge(
     _month_open(organization, month)
     charge = ManualCharge(organization=organization, month=month, kind=kind, description=description,
                           quantity=quantity, unit_amount=unit_amount, account_code=account_code,
-                          created_by=actor if getattr(actor, "is_authenticated", False) else None)  # fmt: skip
+                          created_by=user_or_none(actor))  # fmt: skip
     charge.full_clean()
     charge.save()
     audit.record_create(actor=actor, instance=charge)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.core.profile import get_profile
 from partnerops.crm import services as crm
@@ -139,7 +140,7 @@ def timeline_entry(step: RunStep, actor: Any) -> Outcome:
     today = f"{timezone.localdate():%Y-%m-%d}"
     title = step.params.get("title", step.title).replace("{date}", today)
     TimelineEntry.objects.create(engagement=step.run.engagement, kind=EntryKind.DOCUMENT,
-                                 author=actor if getattr(actor, "is_authenticated", False) else None,
+                                 author=user_or_none(actor),
                                  title=title[:300], body=step.params.get("body", ""))  # fmt: skip
     return Outcome({"entry": title})
 

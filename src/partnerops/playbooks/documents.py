@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.core.files import stored_unless_error
 from partnerops.core.sandbox import freeze, jinja_error_message, jinja_sandbox
@@ -211,7 +212,7 @@ def document_store(
     version = (last["version__max"] or 0) + 1
     document = Document(organization=organization, engagement=engagement, kind=kind, title=title, version=version,
                         content_type=content_type,
-                        created_by=actor if getattr(actor, "is_authenticated", False) else None)  # fmt: skip
+                        created_by=user_or_none(actor))  # fmt: skip
     safe = title.replace("/", "-").replace("\\", "-")[:150]
     with stored_unless_error(document.file, f"{safe} v{version}.{extension}", content):
         document.save()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
 from partnerops.playbooks.actions import ACTIONS, Outcome
@@ -33,12 +34,8 @@ from partnerops.playbooks.outbox import NotDelivered
 STEP_ERRORS = (DomainError, ValidationError, GitHubError, NotDelivered, OSError)
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _timeline(run: PlaybookRun, title: str, body: str = "", actor: Any = None) -> None:
-    TimelineEntry.objects.create(engagement=run.engagement, kind=EntryKind.NOTE, author=_user(actor),
+    TimelineEntry.objects.create(engagement=run.engagement, kind=EntryKind.NOTE, author=user_or_none(actor),
                                  title=f"{run.name}: {title}"[:300], body=body)  # fmt: skip
 
 
@@ -48,7 +45,7 @@ def _create_run(actor: Any, engagement: Engagement, playbook: Playbook) -> Playb
     if not steps:
         raise DomainError(f"The playbook '{playbook.name}' has no steps.")
     run = PlaybookRun.objects.create(engagement=engagement, playbook=playbook, name=playbook.name,
-                                     started_by=_user(actor))  # fmt: skip
+                                     started_by=user_or_none(actor))  # fmt: skip
     RunStep.objects.bulk_create(
         RunStep(run=run, position=step.position, title=step.title, help_text=step.help_text, kind=step.kind,
                 action=step.action, params=step.params)
@@ -163,7 +160,12 @@ def _fail(step: RunStep, error: BaseException) -> None:
 
 
 def _mark(step: RunStep, actor: Any, state: str, notes: str, note: str) -> None:
-    step.state, step.done_by, step.done_at, step.error = state, _user(actor), timezone.now(), ""
+    step.state, step.done_by, step.done_at, step.error = (
+        state,
+        user_or_none(actor),
+        timezone.now(),
+        "",
+    )
     step.notes = notes
     step.save(update_fields=["state", "done_by", "done_at", "error", "notes"])
     body = "\n\n".join(part for part in (note, notes) if part)

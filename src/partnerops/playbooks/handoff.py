@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template import Context, TemplateSyntaxError
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.core.sandbox import freeze, restricted_engine
 from partnerops.crm.models import Engagement
@@ -117,7 +118,7 @@ def handoff_issue_create(*, actor: Any, engagement: Engagement, template_key: st
         url, number, through_api = prefilled_link(title, body, labels), None, False
     issue = HandoffIssue.objects.create(
         engagement=engagement, template_key=template_key, title=title, url=url, number=number,
-        created_through_api=through_api, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_through_api=through_api, created_by=user_or_none(actor),
     )  # fmt: skip
     audit.record_create(actor=actor, instance=issue)
     return issue

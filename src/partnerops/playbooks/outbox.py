@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
 from partnerops.playbooks.models import EmailAttachment, EmailStatus, OutboundEmail
 
@@ -71,7 +72,7 @@ def queue_email(
                 "to": to, "cc": cc or [], "reply_to": reply_to or [], "subject": subject[:300], "body": body,
                 "html_body": html_body, "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
                 "engagement": engagement,
-                "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "created_by": user_or_none(actor),
             },
         )  # fmt: skip
         if not created:

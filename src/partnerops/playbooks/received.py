@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from partnerops.core import audit
+from partnerops.core.actors import user_or_none
 from partnerops.core.eml import read_received
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
 from partnerops.playbooks.documents import document_store
@@ -26,7 +27,7 @@ def received_email_record(
                               content_type="message/rfc822")  # fmt: skip
     entry = TimelineEntry.objects.create(
         engagement=engagement, kind=EntryKind.EMAIL, occurred_at=message.sent_at,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=user_or_none(actor),
         title=f"Email received: {subject or '(no subject)'}"[:300],
         body=f"From {message.sender}\n\n{message.body}",
     )  # fmt: skip
