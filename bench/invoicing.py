@@ -39,7 +39,7 @@ def _populate() -> None:
     from partnerops.contracts.models import Agreement, AgreementKind, AgreementState, ServiceTier
     from partnerops.costs.models import CostImport, CostLine
     from partnerops.crm.models import Contact, Engagement, Organization
-    from partnerops.crm.pipeline import Phase, Status
+    from partnerops.crm.states import Phase, Status
     from partnerops.hubs.models import Hub, HubState
 
     now, start = timezone.now(), dt.date(2026, 1, 1)

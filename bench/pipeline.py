@@ -41,7 +41,7 @@ def _populate() -> Any:
 
     from partnerops.core.roles import Role
     from partnerops.crm.models import Engagement, Organization
-    from partnerops.crm.pipeline import PHASE_STATUSES, Phase
+    from partnerops.crm.states import PHASE_STATUSES, Phase
     from tests.factories import UserFactory
 
     user = UserFactory(username="bench", roles=[Role.PARTNERSHIPS])

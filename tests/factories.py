@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from partnerops.core.models import User
 from partnerops.crm.models import Contact, Engagement, Organization, OrganizationKind
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 
 TEST_PASSWORD = "correct horse battery staple"
 # Hashing with Argon2 is deliberately slow; hash the shared test password once.

@@ -10,7 +10,7 @@ from django.test import Client
 from partnerops.core.models import AuditEvent
 from partnerops.core.roles import Role
 from partnerops.crm.models import Engagement
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 from tests.api.client import Api
 from tests.factories import EngagementFactory, OrganizationFactory
 

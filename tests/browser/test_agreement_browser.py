@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from partnerops.contracts.models import Agreement, AgreementState
 from partnerops.core.roles import Role
-from partnerops.crm.pipeline import Status
+from partnerops.crm.states import Status
 from tests.factories import TEST_PASSWORD, UserFactory, prospect
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]

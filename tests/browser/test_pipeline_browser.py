@@ -9,7 +9,7 @@ import pytest
 
 from partnerops.core.roles import Role
 from partnerops.crm.models import Engagement
-from partnerops.crm.pipeline import Phase
+from partnerops.crm.states import Phase
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from partnerops.contracts import checkins, services
 from partnerops.contracts.models import Agreement, AgreementKind, AgreementState, CheckIn
 from partnerops.core.roles import Role
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 from tests.factories import UserFactory, prospect
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from partnerops.contracts.models import (
     ServiceTier,
 )
 from partnerops.core.errors import DomainError, TransitionNotAllowed
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 from tests.factories import prospect
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from partnerops.contracts.models import (
 )
 from partnerops.contracts.tick import run
 from partnerops.core.models import Notification
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 from partnerops.hubs import services as hubs
 from partnerops.hubs.models import HubState
 from tests.factories import prospect

@@ -10,7 +10,7 @@ from partnerops.costs.models import CostLine
 from partnerops.costs.services import month_report
 from partnerops.crm.demo import load_demo
 from partnerops.crm.models import Engagement, Organization
-from partnerops.crm.pipeline import PHASE_STATUSES, Phase
+from partnerops.crm.states import PHASE_STATUSES, Phase
 from partnerops.hubs.models import Hub
 from partnerops.invoicing.models import BillingRun, Invoice
 

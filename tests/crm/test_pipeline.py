@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 
 from partnerops.core.errors import TransitionNotAllowed
-from partnerops.crm.pipeline import (
+from partnerops.crm.states import (
     PHASE_STATUSES,
     Phase,
     State,

@@ -16,7 +16,7 @@ from partnerops.core.errors import DomainError, TransitionNotAllowed
 from partnerops.core.models import AuditEvent
 from partnerops.crm import services
 from partnerops.crm.models import Engagement, EntryKind, Milestone, TimelineEntry
-from partnerops.crm.pipeline import PHASE_STATUSES, Phase, Status
+from partnerops.crm.states import PHASE_STATUSES, Phase, Status
 
 pytestmark = pytest.mark.django_db
 

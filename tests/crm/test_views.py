@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from partnerops.crm import services
 from partnerops.crm.models import Contact, Engagement, Organization
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 from tests.factories import EngagementFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from docx import Document as Docx
 from partnerops.contracts import services as contracts
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement, EntryKind
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 from partnerops.playbooks import documents
 from partnerops.playbooks.engine import advance, run_resume, run_start, step_complete
 from partnerops.playbooks.models import (

@@ -10,7 +10,7 @@ from ninja.schema import DjangoGetter
 from pydantic import model_validator
 
 from partnerops.crm.models import Assessment, EntryKind, ExpectedTier, LeadSource, OrganizationKind
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 
 # The largest key both databases store (a signed 64-bit integer): a larger id or offset
 # is a 422 naming the parameter, not an overflow deep in the driver (a 500).

@@ -17,7 +17,7 @@ from partnerops.core import audit
 from partnerops.core.profile import get_profile
 from partnerops.core.signed_links import LinkRefused, make_token, read_token
 from partnerops.crm.models import Engagement
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 
 PURPOSE = "check-in"
 

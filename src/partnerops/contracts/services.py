@@ -30,8 +30,8 @@ from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement
-from partnerops.crm.pipeline import Phase, Status
 from partnerops.crm.services import engagement_move
+from partnerops.crm.states import Phase, Status
 
 TIER_FIELDS = (
     "name", "kind", "monthly_fee", "annual_fee", "hourly_rate", "currency", "cloud_cost_pass_through",

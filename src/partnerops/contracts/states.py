@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from partnerops.contracts.models import AgreementKind, AgreementState
 from partnerops.core.errors import TransitionNotAllowed
+from partnerops.core.transitions import Transitions
 
 S = AgreementState
 
-AGREEMENT_MOVES: dict[AgreementState, frozenset[AgreementState]] = {
+AGREEMENT_MOVES = Transitions(S, {
     # A tier confirmed by email is executed by the confirmation itself.
     S.DRAFT: frozenset({S.NEGOTIATING, S.READY_TO_SIGN, S.EXECUTED, S.ENDED}),
     S.NEGOTIATING: frozenset({S.READY_TO_SIGN, S.ENDED}),
@@ -17,19 +18,14 @@ AGREEMENT_MOVES: dict[AgreementState, frozenset[AgreementState]] = {
     S.EXECUTED: frozenset({S.ACTIVE, S.ENDED}),
     S.ACTIVE: frozenset({S.ENDED}),
     S.ENDED: frozenset(),
-}
+}, none_left="nothing (it has ended)")  # fmt: skip
 
 
 def check_agreement_move(*, kind: str, current: str, requested: str) -> None:
     prefix = f"Cannot move the agreement from {S(current).label} to {S(requested).label}"
     if requested == current:
         raise TransitionNotAllowed(f"{prefix}: it is already {S(current).label}.")
-    allowed = AGREEMENT_MOVES[S(current)]
-    if requested not in allowed:
-        names = (
-            ", ".join(S(state).label for state in S if state in allowed) or "nothing (it has ended)"
-        )
-        raise TransitionNotAllowed(f"{prefix}: from {S(current).label} it can move to {names}.")
+    AGREEMENT_MOVES.check(current, requested, refused=prefix)
     if current == S.DRAFT and requested == S.EXECUTED and kind != AgreementKind.EMAIL_CONFIRMATION:
         raise TransitionNotAllowed(
             f"{prefix}: only a tier confirmed by email is executed from a draft; "

@@ -20,8 +20,8 @@ from partnerops.contracts.models import Agreement, AgreementState
 from partnerops.contracts.selectors import IN_FORCE
 from partnerops.core.notifications import notify_once
 from partnerops.crm.models import Engagement
-from partnerops.crm.pipeline import Phase, Status
 from partnerops.crm.services import engagement_move
+from partnerops.crm.states import Phase, Status
 from partnerops.hubs.models import Hub, HubState
 from partnerops.playbooks.outbox import send_queued
 

@@ -155,7 +155,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_change, can_sign = has_capability(request.user, CHANGE), has_capability(request.user, SIGN)
     moves = [
         state for state in AgreementState
-        if state in AGREEMENT_MOVES[AgreementState(agreement.state)]
+        if AGREEMENT_MOVES.allows(agreement.state, state)
         and (can_sign if state in SIGNATURE_STATES else can_change)
     ]  # fmt: skip
     context = {

@@ -30,7 +30,7 @@ from partnerops.crm.models import (
     LeadSource,
     OrganizationKind,
 )
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 
 P, S = Phase, Status
 QL = (P.QUALIFIED_LEAD, S.ACTIVE_LEAD)

@@ -16,7 +16,7 @@ from partnerops.crm.models import (
     EntryKind,
     Organization,
 )
-from partnerops.crm.pipeline import State
+from partnerops.crm.states import State
 
 # HTML date inputs speak ISO 8601 whatever the locale.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from partnerops.crm.models import Engagement
-from partnerops.crm.pipeline import PHASE_ORDER, Phase
+from partnerops.crm.states import PHASE_ORDER, Phase
 
 BOARD_CARDS_PER_COLUMN = 60
 

@@ -27,7 +27,7 @@ from partnerops.crm.models import (
     Qualification,
     TimelineEntry,
 )
-from partnerops.crm.pipeline import Phase, State, Status, board_target, check_move
+from partnerops.crm.states import Phase, State, Status, board_target, check_move
 
 ORGANIZATION_FIELDS = ("name", "kind", "website", "country", "notes")
 CONTACT_FIELDS = ("name", "email", "phone", "title", *Contact.ROLE_FIELDS)

@@ -37,7 +37,7 @@ from partnerops.crm.models import (
     Organization,
     OrganizationKind,
 )
-from partnerops.crm.pipeline import PHASE_MOVES, PHASE_ORDER, Phase, Status, allowed_targets
+from partnerops.crm.states import PHASE_MOVES, PHASE_ORDER, Phase, Status, allowed_targets
 
 VIEW = Capability.VIEW_PIPELINE
 CHANGE = Capability.CHANGE_PIPELINE
@@ -68,7 +68,7 @@ def board(request: HttpRequest) -> HttpResponse:
         here = PHASE_ORDER.index(column.phase)
         # Forward moves first: the usual next step is the default choice.
         quick = sorted(
-            PHASE_MOVES[column.phase] - {Phase.CLOSED},
+            PHASE_MOVES.moves[column.phase] - {Phase.CLOSED},
             key=lambda phase: (PHASE_ORDER.index(phase) < here, PHASE_ORDER.index(phase)),
         )
         for engagement in column.cards:

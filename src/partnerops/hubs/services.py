@@ -10,25 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerops.core import audit
-from partnerops.core.errors import TransitionNotAllowed
 from partnerops.hubs.models import Hub, HubState
+from partnerops.hubs.states import DATE_FIELD, HUB_MOVES
 
 HUB_FIELDS = (
     "name", "url", "community", "agreement", "cluster", "provider", "tenancy", "cloud_accounts",
     "cost_labels", "we_pay_cloud_bill", "service_start_on", "engineering_issues",
 )  # fmt: skip
-
-HUB_MOVES: dict[HubState, frozenset[HubState]] = {
-    HubState.REQUESTED: frozenset({HubState.DEPLOYING, HubState.DECOMMISSIONED}),
-    HubState.DEPLOYING: frozenset({HubState.RUNNING, HubState.DECOMMISSIONED}),
-    HubState.RUNNING: frozenset({HubState.DECOMMISSIONED}),
-    HubState.DECOMMISSIONED: frozenset(),
-}
-_DATE_FIELD = {
-    HubState.DEPLOYING: "deploying_since",
-    HubState.RUNNING: "running_since",
-    HubState.DECOMMISSIONED: "decommissioned_on",
-}
 
 
 def _validate(hub: Hub) -> None:
@@ -82,15 +70,11 @@ def hub_transition(
 ) -> Hub:
     locked = Hub.objects.select_for_update().get(pk=hub.pk)
     current, requested = HubState(locked.state), HubState(state)
-    if requested not in HUB_MOVES[current]:
-        allowed = ", ".join(s.label for s in HubState if s in HUB_MOVES[current]) or "nothing"
-        raise TransitionNotAllowed(
-            f"Cannot move hub {locked.name} from {current.label} to {requested.label}: "
-            f"from {current.label} it can move to {allowed}."
-        )
-    before = audit.snapshot(locked, ("state", *_DATE_FIELD.values()))
+    HUB_MOVES.check(current, requested,
+                    refused=f"Cannot move hub {locked.name} from {current.label} to {requested.label}")  # fmt: skip
+    before = audit.snapshot(locked, ("state", *DATE_FIELD.values()))
     locked.state = requested
-    setattr(locked, _DATE_FIELD[requested], on or timezone.localdate())
+    setattr(locked, DATE_FIELD[requested], on or timezone.localdate())
     locked.save()
     audit.record_update(actor=actor, instance=locked, before=before, action="transition")
     hub.refresh_from_db()

@@ -16,6 +16,7 @@ from partnerops.core.roles import Capability, has_capability
 from partnerops.hubs import services
 from partnerops.hubs.forms import HubForm
 from partnerops.hubs.models import CloudProvider, Hub, HubState
+from partnerops.hubs.states import HUB_MOVES
 
 VIEW = Capability.VIEW_PIPELINE
 CHANGE = Capability.CHANGE_HUBS
@@ -41,7 +42,7 @@ def hub_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hub = get_object_or_404(Hub.objects.select_related("community", "agreement__tier"), pk=pk)
     context = {
         "hub": hub,
-        "moves": sorted(services.HUB_MOVES[HubState(hub.state)], key=list(HubState).index),
+        "moves": HUB_MOVES.allowed(hub.state),
         "audit_events": audit.events_for(hub)[:50],
         "can_change": has_capability(request.user, CHANGE),
     }

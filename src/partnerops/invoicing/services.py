@@ -23,7 +23,7 @@ from django.utils import timezone
 from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.core.eml import read_received
-from partnerops.core.errors import DomainError, TransitionNotAllowed
+from partnerops.core.errors import DomainError
 from partnerops.core.files import stored_unless_error
 from partnerops.core.notifications import notify_once
 from partnerops.core.profile import get_profile
@@ -43,21 +43,12 @@ from partnerops.invoicing.models import (
 )
 from partnerops.invoicing.plan import account_code, parse_month
 from partnerops.invoicing.run import billing_run
+from partnerops.invoicing.states import INVOICE_MOVES
 from partnerops.playbooks.outbox import Attachment, queue_email
 
 S = InvoiceState
 PURPOSE = "invoice-confirmation"
 ZERO = Decimal("0.00")
-
-MOVES: dict[str, set[str]] = {
-    S.DRAFT: {S.AWAITING_CONFIRMATION, S.CONFIRMED},
-    S.AWAITING_CONFIRMATION: {S.CONFIRMED, S.QUESTIONED, S.DRAFT},
-    S.QUESTIONED: {S.CONFIRMED, S.DRAFT, S.AWAITING_CONFIRMATION},
-    S.CONFIRMED: {S.ISSUED, S.DRAFT},
-    S.ISSUED: {S.PAID, S.VOID},
-    S.PAID: set(),
-    S.VOID: set(),
-}
 
 
 def _locked(invoice: Invoice) -> Invoice:
@@ -66,11 +57,10 @@ def _locked(invoice: Invoice) -> Invoice:
 
 
 def _move(invoice: Invoice, state: str) -> None:
-    if state not in MOVES[invoice.state]:
-        raise TransitionNotAllowed(
-            f"Invoice {invoice.number or '#' + str(invoice.pk)} is {S(invoice.state).label.lower()}; "
-            f"it cannot become {S(state).label.lower()}."
-        )
+    INVOICE_MOVES.check(invoice.state, state, refused=(
+        f"Invoice {invoice.number or '#' + str(invoice.pk)} is {S(invoice.state).label.lower()}; "
+        f"it cannot become {S(state).label.lower()}"
+    ))  # fmt: skip
     invoice.state = state
 
 

@@ -19,7 +19,7 @@ from partnerops.core.errors import DomainError
 from partnerops.core.profile import get_profile
 from partnerops.crm import services as crm
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
-from partnerops.crm.pipeline import Phase, Status
+from partnerops.crm.states import Phase, Status
 from partnerops.playbooks import documents, handoff
 from partnerops.playbooks.models import Document, DocumentKind, EmailTemplate, RunStep
 from partnerops.playbooks.outbox import Attachment, queue_email, send_now

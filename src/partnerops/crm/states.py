@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from partnerops.core.errors import TransitionNotAllowed
+from partnerops.core.transitions import Transitions
 
 
 class Phase(models.TextChoices):
@@ -48,7 +49,7 @@ PHASE_STATUSES: dict[Phase, frozenset[Status]] = {
     Phase.CLOSED: frozenset({Status.INACTIVE_LEAD, Status.INACTIVE_SERVICE}),
 }
 
-PHASE_MOVES: dict[Phase, frozenset[Phase]] = {
+PHASE_MOVES = Transitions(Phase, {
     # Qualified when a good fit and able to partner (MANIAC-T).
     Phase.LEAD: frozenset({Phase.QUALIFIED_LEAD, Phase.CLOSED}),
     # Prospect on a verbal close; back to Lead when qualification turns out wrong.
@@ -58,9 +59,9 @@ PHASE_MOVES: dict[Phase, frozenset[Phase]] = {
     Phase.PARTNER: frozenset({Phase.CLOSED}),
     # A closed lead can be reopened; a former partner comes back as a new engagement.
     Phase.CLOSED: frozenset({Phase.LEAD}),
-}
+}, phrase="the next phases are")  # fmt: skip
 
-STATUS_MOVES: dict[Status, frozenset[Status]] = {
+STATUS_MOVES = Transitions(Status, {
     Status.ACTIVE_LEAD: frozenset({Status.INACTIVE_LEAD, Status.WAITING, Status.NEEDS_ADMIN}),
     Status.INACTIVE_LEAD: frozenset({Status.ACTIVE_LEAD, Status.WAITING}),
     Status.WAITING: frozenset(
@@ -71,7 +72,7 @@ STATUS_MOVES: dict[Status, frozenset[Status]] = {
     ),
     Status.ACTIVE_SERVICE: frozenset({Status.INACTIVE_SERVICE, Status.WAITING}),
     Status.INACTIVE_SERVICE: frozenset({Status.ACTIVE_SERVICE}),
-}
+}, phrase="the status can change to")  # fmt: skip
 
 # The status a card takes when it is moved to a phase column on the board and
 # its current status does not belong in that phase.
@@ -103,16 +104,10 @@ def check_move(current: State, requested: State) -> None:
             f"{prefix}: {Status(requested.status).label} is not a status of the "
             f"{Phase(requested.phase).label} phase."
         )
-    if requested.phase != current.phase and requested.phase not in PHASE_MOVES[current.phase]:
-        allowed = ", ".join(Phase(p).label for p in PHASE_ORDER if p in PHASE_MOVES[current.phase])
-        raise TransitionNotAllowed(
-            f"{prefix}: from {Phase(current.phase).label} the next phases are {allowed}."
-        )
-    if requested.status != current.status and requested.status not in STATUS_MOVES[current.status]:
-        allowed = ", ".join(Status(s).label for s in Status if s in STATUS_MOVES[current.status])
-        raise TransitionNotAllowed(
-            f"{prefix}: from {Status(current.status).label} the status can change to {allowed}."
-        )
+    if requested.phase != current.phase:
+        PHASE_MOVES.check(current.phase, requested.phase, refused=prefix)
+    if requested.status != current.status:
+        STATUS_MOVES.check(current.status, requested.status, refused=prefix)
 
 
 def board_target(current: State, phase: Phase) -> State:
