@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "partnerops.costs",
     "partnerops.playbooks",
     "partnerops.invoicing",
+    # The project level (tick, demo): after the apps it drives.
+    "partnerops",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +179,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# partnerops/static is found as the project-level app's static folder (apps.py).
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

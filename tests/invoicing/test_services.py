@@ -271,7 +271,7 @@ def test_overdue_reminders_once_per_threshold_and_never_after_payment(
 
 
 def test_tick_sends_overdue_reminders(drafts: dict[str, Invoice], operations_user: Any) -> None:
-    from partnerops.contracts import tick
+    from partnerops import tick
 
     invoice = issue(drafts["coastal"], operations_user)
     report = tick.run(dt.date(2026, 12, 9))

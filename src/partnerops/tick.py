@@ -23,6 +23,7 @@ from partnerops.crm.models import Engagement
 from partnerops.crm.services import engagement_move
 from partnerops.crm.states import Phase, Status
 from partnerops.hubs.models import Hub, HubState
+from partnerops.invoicing.services import send_overdue_reminders
 from partnerops.playbooks.outbox import send_queued
 
 
@@ -179,6 +180,5 @@ def _check_ins(today: dt.date, report: TickReport) -> None:
 
 
 def _overdue_invoices(today: dt.date, report: TickReport) -> None:
-    from partnerops.invoicing.services import send_overdue_reminders
 
     report.overdue_reminders += [invoice.number for invoice in send_overdue_reminders(today)]

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from partnerops.crm.demo import load_demo
+from partnerops.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,9 +19,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from partnerops.contracts import services as contracts
+from partnerops.contracts.models import AgreementKind, AgreementState, EndReason
 from partnerops.core.bootstrap import ensure_roles
 from partnerops.core.errors import DomainError
 from partnerops.core.roles import Role
+from partnerops.costs.models import CostLine
+from partnerops.costs.services import cost_import
 from partnerops.crm import services
 from partnerops.crm.models import (
     Assessment,
@@ -31,6 +36,9 @@ from partnerops.crm.models import (
     OrganizationKind,
 )
 from partnerops.crm.states import Phase, Status
+from partnerops.hubs import services as hubs
+from partnerops.hubs.models import Hub, HubState
+from partnerops.invoicing.run import billing_run
 
 P, S = Phase, Status
 QL = (P.QUALIFIED_LEAD, S.ACTIVE_LEAD)
@@ -343,10 +351,6 @@ def _agreement_and_hub(
 ) -> None:
     """What a partner was sold and what runs for it: an agreement in a state that
     matches the engagement's, and its hub in the Active Hubs table."""
-    from partnerops.contracts import services as contracts
-    from partnerops.contracts.models import AgreementKind, AgreementState, EndReason
-    from partnerops.hubs import services as hubs
-    from partnerops.hubs.models import HubState
 
     today = timezone.localdate()
     start = since + dt.timedelta(days=14)
@@ -419,11 +423,6 @@ def _demo_costs(actor: Any, today: dt.date) -> None:
     the way Operations would (skipped when that month is already imported)."""
     import json
     import tempfile
-    from pathlib import Path
-
-    from partnerops.costs.models import CostLine
-    from partnerops.costs.services import cost_import
-    from partnerops.hubs.models import Hub
 
     month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y%m")
     hubs = list(Hub.objects.exclude(state="decommissioned").order_by("name"))
@@ -465,7 +464,6 @@ def _demo_costs(actor: Any, today: dt.date) -> None:
 def _demo_billing(actor: Any, today: dt.date) -> None:
     """Last month's billing run, so the Invoices page has drafts and blocked communities
     to show (the run is idempotent: a second demo load changes nothing)."""
-    from partnerops.invoicing.run import billing_run
 
     month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     billing_run(actor=actor, month=month, notify=False)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from partnerops.contracts.models import Agreement
 from partnerops.costs.models import CostLine
 from partnerops.costs.services import month_report
-from partnerops.crm.demo import load_demo
 from partnerops.crm.models import Engagement, Organization
 from partnerops.crm.states import PHASE_STATUSES, Phase
+from partnerops.demo import load_demo
 from partnerops.hubs.models import Hub
 from partnerops.invoicing.models import BillingRun, Invoice
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from partnerops.contracts.tick import run
+from partnerops.tick import run
 
 
 class Command(BaseCommand):

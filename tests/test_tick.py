@@ -19,11 +19,11 @@ from partnerops.contracts.models import (
     CheckInSchedule,
     EndReason,
 )
-from partnerops.contracts.tick import run
 from partnerops.core.models import Notification
 from partnerops.crm.states import Phase, Status
 from partnerops.hubs import services as hubs
 from partnerops.hubs.models import HubState
+from partnerops.tick import run
 from tests.factories import prospect
 
 pytestmark = pytest.mark.django_db
