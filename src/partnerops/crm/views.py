@@ -37,6 +37,7 @@ from partnerops.crm.models import (
     Organization,
     OrganizationKind,
 )
+from partnerops.crm.sections import engagement_sections
 from partnerops.crm.states import PHASE_MOVES, PHASE_ORDER, Phase, Status, allowed_targets
 
 VIEW = Capability.VIEW_PIPELINE
@@ -131,22 +132,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry_form": TimelineEntryForm(),
         "audit_events": audit.events_for(engagement)[:50],
         "can_change": has_capability(request.user, CHANGE),
-        **_playbook_context(engagement),
+        **engagement_sections(engagement),
     }
     return render(request, "crm/engagement_detail.html", context)
-
-
-def _playbook_context(engagement: Engagement) -> dict[str, Any]:
-    """The engagement's playbooks, documents and correspondence (the playbooks app's data)."""
-    from partnerops.playbooks.models import Playbook
-
-    return {
-        "playbooks": Playbook.objects.filter(active=True),
-        "playbook_runs": engagement.playbook_runs.select_related("started_by")[:20],
-        "engagement_documents": engagement.documents.all()[:50],
-        "outbound_emails": engagement.outbound_emails.order_by("-created_at")[:30],
-        "handoff_issues": engagement.handoff_issues.all(),
-    }
 
 
 def _criteria_rows(snapshot: dict[str, dict[str, str]]) -> list[dict[str, str]]:
