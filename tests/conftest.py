@@ -9,6 +9,7 @@ from django.test import Client
 from partnerops.core import audit_lock
 from partnerops.core.roles import Role
 from tests.factories import UserFactory
+from tests.smtp import smtp, smtp_down  # noqa: F401 - the real SMTP server, for every test folder
 
 
 @pytest.fixture(autouse=True)

@@ -349,7 +349,7 @@ MATRIX: dict[str, Rule] = {
 READ_ONLY_ADMIN_MODELS = (
     "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
     "core_notification", "core_calendarfeed", "costs_costimport", "costs_costline",
-    "playbooks_outboundemail", "playbooks_emailattachment",
+    "outbox_outboundemail", "outbox_emailattachment",
     "playbooks_playbookrun", "playbooks_runstep", "playbooks_document", "playbooks_receivedemail",
     "playbooks_handoffissue",
     # Invoices change only through the services (numbering, audit, emails).

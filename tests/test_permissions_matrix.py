@@ -34,11 +34,12 @@ from partnerops.invoicing import documents
 from partnerops.invoicing import services as invoicing
 from partnerops.invoicing.models import Invoice, NumberSequence
 from partnerops.invoicing.run import billing_run
+from partnerops.outbox.models import EmailTemplate
+from partnerops.outbox.services import Attachment, queue_email
 from partnerops.playbooks import documents as playbook_documents
 from partnerops.playbooks import engine
 from partnerops.playbooks.handoff import handoff_issue_create
-from partnerops.playbooks.models import DocumentTemplate, EmailTemplate, IssueTemplate, Playbook
-from partnerops.playbooks.outbox import Attachment, queue_email
+from partnerops.playbooks.models import DocumentTemplate, IssueTemplate, Playbook
 from partnerops.playbooks.received import received_email_record
 from tests.factories import UserFactory
 from tests.invoicing.conftest import add_costs, issue, make_community, token_for
@@ -176,9 +177,9 @@ def world(db: None) -> dict[str, Any]:
             "contracts_checkin": check_in,
             "hubs_hub": hub,
             "costs_costimport": cost_import_row,
-            "playbooks_outboundemail": outbound,
-            "playbooks_emailtemplate": EmailTemplate.objects.get(key="hail-the-lead"),
-            "playbooks_emailattachment": outbound.attachments.get(),
+            "outbox_outboundemail": outbound,
+            "outbox_emailtemplate": EmailTemplate.objects.get(key="hail-the-lead"),
+            "outbox_emailattachment": outbound.attachments.get(),
             "costs_costline": CostLine.objects.create(
                 cost_import=cost_import_row,
                 source="gcp",

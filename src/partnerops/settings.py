@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "partnerops.core",
     "partnerops.crm",
+    "partnerops.outbox",
     "partnerops.contracts",
     "partnerops.hubs",
     "partnerops.costs",

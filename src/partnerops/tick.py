@@ -18,13 +18,13 @@ from django.utils import timezone
 from partnerops.contracts import checkins, services
 from partnerops.contracts.models import Agreement, AgreementState
 from partnerops.contracts.selectors import IN_FORCE
-from partnerops.core.notifications import notify_once
 from partnerops.crm.models import Engagement
 from partnerops.crm.services import engagement_move
 from partnerops.crm.states import Phase, Status
 from partnerops.hubs.models import Hub, HubState
 from partnerops.invoicing.services import send_overdue_reminders
-from partnerops.playbooks.outbox import send_queued
+from partnerops.outbox.notifications import notify_once
+from partnerops.outbox.services import send_queued
 
 
 @dataclass

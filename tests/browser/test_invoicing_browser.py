@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from partnerops.core.roles import Role
-from partnerops.playbooks.models import OutboundEmail
+from partnerops.outbox.models import OutboundEmail
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.invoicing.conftest import MONTH, add_costs, make_community
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from docx import Document as Docx
 
 from partnerops.core.roles import Role
-from partnerops.playbooks.models import EmailStatus, OutboundEmail
+from partnerops.outbox.models import EmailStatus, OutboundEmail
 from tests.factories import TEST_PASSWORD, UserFactory, prospect
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]

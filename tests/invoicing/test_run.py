@@ -17,7 +17,7 @@ from partnerops.invoicing import services
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceState, LineKind
 from partnerops.invoicing.plan import MonthError, fee_line, parse_month
 from partnerops.invoicing.run import billing_run
-from partnerops.playbooks.models import OutboundEmail
+from partnerops.outbox.models import OutboundEmail
 from tests.invoicing.conftest import MONTH, add_costs, issue, make_community
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from partnerops.core.signed_links import LinkRefused
 from partnerops.invoicing import exports, services
 from partnerops.invoicing.models import ConfirmationSource, Invoice, InvoiceState, NumberSequence
 from partnerops.invoicing.run import billing_run
-from partnerops.playbooks.models import OutboundEmail
+from partnerops.outbox.models import OutboundEmail
 from tests.invoicing.conftest import MONTH, issue, token_for
 
 pytestmark = pytest.mark.django_db

@@ -15,23 +15,21 @@ from partnerops.contracts import services as contracts
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement, EntryKind
 from partnerops.crm.states import Phase, Status
+from partnerops.outbox.models import EmailStatus, EmailTemplate, OutboundEmail
 from partnerops.playbooks import documents
 from partnerops.playbooks.engine import advance, run_resume, run_start, step_complete
 from partnerops.playbooks.models import (
     Document,
     DocumentKind,
     DocumentTemplate,
-    EmailStatus,
-    EmailTemplate,
     HandoffIssue,
-    OutboundEmail,
     Playbook,
     PlaybookRun,
     RunState,
     StepState,
 )
 from tests.factories import prospect
-from tests.playbooks.conftest import Inbox
+from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +95,7 @@ def test_a_down_mail_server_fails_the_step_and_resume_sends_once(
     assert run.steps.get(position=2).state == StepState.PENDING
     assert lead.timeline_entries.filter(title__contains="step 1 failed").exists()
     # The server comes back; resuming sends the same stored email, once.
-    from tests.playbooks.conftest import Inbox as InboxClass
+    from tests.smtp import Inbox as InboxClass
 
     inbox = InboxClass()
     from aiosmtpd.controller import Controller

@@ -19,16 +19,11 @@ from partnerops.core.errors import DomainError
 from partnerops.core.sandbox import Record, freeze
 from partnerops.crm import services as crm
 from partnerops.crm.models import Engagement
+from partnerops.outbox.models import EmailTemplate
+from partnerops.outbox.templating import email_context, render_email
 from partnerops.playbooks.documents import document_context, document_generate, render_docx
 from partnerops.playbooks.handoff import issue_context, render_issue
-from partnerops.playbooks.models import (
-    Document,
-    DocumentKind,
-    DocumentTemplate,
-    EmailTemplate,
-    IssueTemplate,
-)
-from partnerops.playbooks.templating import email_context, render_email
+from partnerops.playbooks.models import Document, DocumentKind, DocumentTemplate, IssueTemplate
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +180,7 @@ def test_the_admin_refuses_an_email_template_with_debug(admin_user_: Any) -> Non
     client = Client()
     client.force_login(admin_user_)
     template = EmailTemplate.objects.get(key="hail-the-lead")
-    url = reverse("admin:playbooks_emailtemplate_change", args=[template.pk])
+    url = reverse("admin:outbox_emailtemplate_change", args=[template.pk])
     response = client.post(url, {"key": template.key, "name": template.name, "subject": template.subject,
                                  "body": "{% debug %}", "html_body": ""})  # fmt: skip
     assert response.status_code == 200 and "Invalid block tag" in response.content.decode()

@@ -11,8 +11,8 @@ from django.urls import reverse
 from partnerops.core.errors import DomainError
 from partnerops.core.profile import profile_update
 from partnerops.crm import services as crm
-from partnerops.playbooks.models import EmailTemplate
-from partnerops.playbooks.templating import email_context, render_email
+from partnerops.outbox.models import EmailTemplate
+from partnerops.outbox.templating import email_context, render_email
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,11 @@ from partnerops.api.schemas import Id, Input, Pages
 from partnerops.core.files import download
 from partnerops.core.uploads import read_upload, upload_name
 from partnerops.crm.models import Engagement
+from partnerops.outbox.models import EmailStatus, OutboundEmail
 from partnerops.playbooks import documents, engine
 from partnerops.playbooks.models import (
     Document,
     DocumentKind,
-    EmailStatus,
-    OutboundEmail,
     Playbook,
     PlaybookRun,
     ReceivedEmail,

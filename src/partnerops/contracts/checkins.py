@@ -18,6 +18,7 @@ from partnerops.core.profile import get_profile
 from partnerops.core.signed_links import LinkRefused, make_token, read_token
 from partnerops.crm.models import Engagement
 from partnerops.crm.states import Phase, Status
+from partnerops.outbox.services import queue_email
 
 PURPOSE = "check-in"
 
@@ -79,7 +80,6 @@ def send_due(today: dt.date) -> list[CheckIn]:
 
 def _queue_email(check_in: CheckIn) -> None:
     """Queued in the tick's transaction; the outbox sends it once (and retries)."""
-    from partnerops.playbooks.outbox import queue_email
 
     assert check_in.contact is not None
     profile = get_profile()

@@ -21,7 +21,7 @@ from partnerops.core.locks import transaction_lock
 from partnerops.core.profile import get_profile
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
 from partnerops.invoicing.plan import Draft, Plan, plan_month
-from partnerops.playbooks.outbox import Attachment, queue_email
+from partnerops.outbox.services import Attachment, queue_email
 
 
 @dataclass

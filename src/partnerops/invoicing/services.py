@@ -25,7 +25,6 @@ from partnerops.core.actors import user_or_none
 from partnerops.core.eml import read_received
 from partnerops.core.errors import DomainError
 from partnerops.core.files import stored_unless_error
-from partnerops.core.notifications import notify_once
 from partnerops.core.profile import get_profile
 from partnerops.core.signed_links import LinkRefused, make_token, read_token
 from partnerops.crm.models import Organization
@@ -44,7 +43,8 @@ from partnerops.invoicing.models import (
 from partnerops.invoicing.plan import account_code, parse_month
 from partnerops.invoicing.run import billing_run
 from partnerops.invoicing.states import INVOICE_MOVES
-from partnerops.playbooks.outbox import Attachment, queue_email
+from partnerops.outbox.notifications import notify_once
+from partnerops.outbox.services import Attachment, queue_email
 
 S = InvoiceState
 PURPOSE = "invoice-confirmation"

@@ -20,10 +20,11 @@ from partnerops.core.profile import get_profile
 from partnerops.crm import services as crm
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
 from partnerops.crm.states import Phase, Status
+from partnerops.outbox.models import EmailTemplate
+from partnerops.outbox.services import Attachment, queue_email, send_now
+from partnerops.outbox.templating import email_context, render_email
 from partnerops.playbooks import documents, handoff
-from partnerops.playbooks.models import Document, DocumentKind, EmailTemplate, RunStep
-from partnerops.playbooks.outbox import Attachment, queue_email, send_now
-from partnerops.playbooks.templating import email_context, render_email
+from partnerops.playbooks.models import Document, DocumentKind, RunStep
 
 
 @dataclass

@@ -21,8 +21,8 @@ from partnerops.core.files import stored_unless_error
 from partnerops.core.sandbox import freeze, jinja_error_message, jinja_sandbox
 from partnerops.core.signed_links import LinkRefused, make_token, read_token_made
 from partnerops.crm.models import Engagement
+from partnerops.outbox.templating import email_context, sample_email_context
 from partnerops.playbooks.models import Document, DocumentKind, DocumentTemplate
-from partnerops.playbooks.templating import email_context
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LINK_PURPOSE = "document"
@@ -166,16 +166,9 @@ def document_context(engagement: Engagement, **extra: Any) -> dict[str, Any]:
 def sample_context() -> dict[str, Any]:
     """Every documented variable with an example value: an uploaded template is rendered
     against it before it is accepted, so a broken one never reaches a partner's folder."""
-    contact = {"name": "Ada Example", "email": "ada@example.org", "title": "Director", "phone": "",
-               "is_decision_maker": True, "is_community_representative": True,
-               "is_billing_contact": True, "is_technical_contact": False}  # fmt: skip
     today = timezone.localdate()
     return freeze({
-        "partner": "Example Community", "contacts": [contact], "representative": contact, "owner": "A. Owner",
-        "our_name": "Our organisation", "partnerships_email": "partnerships@example.org",
-        "fiscal_sponsor": "Fiscal sponsor", "operations_email": "operations@example.org",
-        "scheduling_link": "https://example.org/meet", "tier": "Research", "price": "USD 1,500.00 monthly",
-        "today": today, "date": f"{today:%Y-%m-%d}", "link": "https://example.org/shared",
+        **sample_email_context(), "date": f"{today:%Y-%m-%d}",
         "agreement": {"start_on": today, "end_on": today, "term_months": 12, "tier": "Research",
                       "price": Decimal("1500.00"), "currency": "USD", "billing_period": "Monthly",
                       "state": "Draft"},

@@ -18,6 +18,7 @@ from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
+from partnerops.outbox.services import NotDelivered
 from partnerops.playbooks.actions import ACTIONS, Outcome
 from partnerops.playbooks.handoff import GitHubError
 from partnerops.playbooks.models import (
@@ -28,7 +29,6 @@ from partnerops.playbooks.models import (
     StepKind,
     StepState,
 )
-from partnerops.playbooks.outbox import NotDelivered
 
 # What a step may fail with: shown on the step, which can then be resumed.
 STEP_ERRORS = (DomainError, ValidationError, GitHubError, NotDelivered, OSError)

@@ -19,8 +19,8 @@ from partnerops.core.errors import DomainError
 from partnerops.core.sandbox import freeze, restricted_engine
 from partnerops.crm.models import Engagement
 from partnerops.hubs.models import Hub
+from partnerops.outbox.templating import email_context
 from partnerops.playbooks.models import HandoffIssue, IssueTemplate
-from partnerops.playbooks.templating import email_context
 
 _TEXT = restricted_engine(autoescape=False)
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement
+from partnerops.outbox.models import EmailTemplate
+from partnerops.outbox.templating import RenderedEmail, email_context, render_email
 from partnerops.playbooks.actions import recipients
-from partnerops.playbooks.models import DocumentKind, EmailTemplate, Playbook, PlaybookStep
-from partnerops.playbooks.templating import RenderedEmail, email_context, render_email
+from partnerops.playbooks.models import DocumentKind, Playbook, PlaybookStep
 
 
 @dataclass

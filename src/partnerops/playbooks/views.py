@@ -23,10 +23,11 @@ from partnerops.core.roles import Capability, has_capability
 from partnerops.core.signed_links import LinkRefused
 from partnerops.core.uploads import read_upload, upload_name
 from partnerops.crm.models import Engagement
+from partnerops.outbox.models import EmailTemplate
+from partnerops.outbox.templating import VARIABLES, email_context, render_email
 from partnerops.playbooks import documents, engine
 from partnerops.playbooks.models import (
     Document,
-    EmailTemplate,
     HandoffIssue,
     Playbook,
     PlaybookRun,
@@ -36,7 +37,6 @@ from partnerops.playbooks.models import (
 )
 from partnerops.playbooks.preview import preview_steps
 from partnerops.playbooks.received import received_email_record
-from partnerops.playbooks.templating import VARIABLES, email_context, render_email
 
 
 @requires(Capability.VIEW_PIPELINE)

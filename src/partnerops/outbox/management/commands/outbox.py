@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from partnerops.playbooks.outbox import send_queued
+from partnerops.outbox.services import send_queued
 
 
 class Command(BaseCommand):

@@ -28,7 +28,7 @@ from django.utils.crypto import get_random_string
 from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
-from partnerops.playbooks.models import EmailAttachment, EmailStatus, OutboundEmail
+from partnerops.outbox.models import EmailAttachment, EmailStatus, OutboundEmail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6

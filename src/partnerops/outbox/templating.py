@@ -11,7 +11,7 @@ from partnerops.core.errors import DomainError
 from partnerops.core.profile import get_profile
 from partnerops.core.sandbox import freeze, restricted_engine
 from partnerops.crm.models import Contact, Engagement
-from partnerops.playbooks.models import EmailTemplate
+from partnerops.outbox.models import EmailTemplate
 
 # No loaders (no {% include %} of files), only the harmless built-in tags and filters.
 _TEXT = restricted_engine(autoescape=False)
@@ -101,3 +101,20 @@ def render_email(template: EmailTemplate, context: dict[str, Any]) -> RenderedEm
     except TemplateSyntaxError as error:
         raise DomainError(f"The email template '{template.name}' cannot be used: {error}") from None
     return RenderedEmail(" ".join(subject.split()), body, html_body)
+
+
+def sample_email_context() -> dict[str, Any]:
+    """Every email variable with an example value: an edited template is rendered
+    against it before it is saved, so a broken one never reaches a send."""
+    from django.utils import timezone
+
+    contact = {"name": "Ada Example", "email": "ada@example.org", "title": "Director", "phone": "",
+               "is_decision_maker": True, "is_community_representative": True,
+               "is_billing_contact": True, "is_technical_contact": False}  # fmt: skip
+    return freeze({
+        "partner": "Example Community", "contacts": [contact], "representative": contact, "owner": "A. Owner",
+        "our_name": "Our organisation", "partnerships_email": "partnerships@example.org",
+        "fiscal_sponsor": "Fiscal sponsor", "operations_email": "operations@example.org",
+        "scheduling_link": "https://example.org/meet", "tier": "Research", "price": "USD 1,500.00 monthly",
+        "today": timezone.localdate(), "link": "https://example.org/shared",
+    })  # fmt: skip

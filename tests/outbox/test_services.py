@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from partnerops.crm import services as crm
 from partnerops.crm.models import EntryKind
-from partnerops.playbooks.models import EmailStatus, OutboundEmail
-from partnerops.playbooks.outbox import MAX_ATTEMPTS, Attachment, _claim, queue_email, send_queued
-from tests.playbooks.conftest import Inbox
+from partnerops.outbox.models import EmailStatus, OutboundEmail
+from partnerops.outbox.services import MAX_ATTEMPTS, Attachment, _claim, queue_email, send_queued
+from tests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
 

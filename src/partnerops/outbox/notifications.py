@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from partnerops.core.models import Notification
+from partnerops.outbox.services import queue_email
 
 
 def notify_once(
@@ -14,8 +15,6 @@ def notify_once(
 ) -> Notification | None:
     """Create the notification unless one with ``key`` exists, and queue its email in the
     same transaction (the outbox sends it once, retrying if the mail server is down)."""
-    from partnerops.playbooks.outbox import queue_email
-
     if recipient is None:
         return None
     notification, created = Notification.objects.get_or_create(

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from partnerops.core.notifications import notify_once
-from partnerops.playbooks.models import OutboundEmail
-from partnerops.playbooks.outbox import send_queued
+from partnerops.outbox.models import OutboundEmail
+from partnerops.outbox.notifications import notify_once
+from partnerops.outbox.services import send_queued
 
 pytestmark = pytest.mark.django_db
 

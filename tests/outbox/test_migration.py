@@ -1,0 +1,53 @@
+"""Issue 16: the outbox moved from playbooks to its own app without touching a row. A
+database as the previous release left it (before outbox 0001) is migrated forward:
+every email, attachment and template is still there, and content types (hence
+permissions and the audit trail's links) are the same rows, relabelled."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from partnerops.outbox.models import EmailAttachment, EmailTemplate, OutboundEmail
+
+BEFORE = [("playbooks", "0007_document_links_withdrawn_at"), ("outbox", None)]
+
+
+def _executor() -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    return executor
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_previous_release_database_keeps_its_emails_and_content_types() -> None:
+    executor = _executor()
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state([BEFORE[0]]).apps
+    content_type = old.get_model("contenttypes", "ContentType").objects.get_or_create(
+        app_label="playbooks", model="outboundemail"
+    )[0]
+    email = old.get_model("playbooks", "OutboundEmail").objects.create(
+        key="previous-release",
+        from_email="a@example.org",
+        to=["b@example.org"],
+        subject="Kept",
+        body="Body",
+    )
+    old.get_model("playbooks", "EmailAttachment").objects.create(
+        email=email, file="outbox/a.pdf", filename="a.pdf"
+    )
+    templates = old.get_model("playbooks", "EmailTemplate").objects.count()
+    assert templates > 0  # the seeded defaults, made by playbooks' migrations
+
+    latest = _executor()
+    latest.migrate(latest.loader.graph.leaf_nodes())
+
+    kept = OutboundEmail.objects.get(key="previous-release")
+    assert (kept.pk, kept.subject, kept.attachments.get().filename) == (email.pk, "Kept", "a.pdf")
+    assert EmailTemplate.objects.count() == templates and EmailAttachment.objects.count() == 1
+    moved = ContentType.objects.get(pk=content_type.pk)
+    assert (moved.app_label, moved.model) == ("outbox", "outboundemail")
+    assert ContentType.objects.get_for_model(OutboundEmail).pk == content_type.pk
