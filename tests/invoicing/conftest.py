@@ -102,7 +102,7 @@ def world(partnerships_user: Any) -> dict[str, Agreement]:
 
 def token_for(invoice: Any) -> str:
     from partnerops.core.signed_links import make_token
-    from partnerops.invoicing.services import PURPOSE
+    from partnerops.invoicing.services.confirmation import PURPOSE
 
     request = invoice.confirmation_requests.order_by("-id").first()
     return make_token(purpose=PURPOSE, object_id=request.pk)

@@ -1,0 +1,43 @@
+"""Overdue reminders, sent by tick after the due date at the configured days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+
+from partnerops.core.profile import get_profile
+from partnerops.invoicing.models import (
+    Invoice,
+)
+from partnerops.invoicing.services._common import S
+from partnerops.invoicing.services.payments import balance
+from partnerops.outbox.services import queue_email
+
+
+def send_overdue_reminders(today: dt.date) -> list[Invoice]:
+    """One reminder per threshold passed (configurable days after the due date), the
+    latest one only when catching up; paid or voided invoices get none."""
+    reminded = []
+    thresholds = sorted(settings.INVOICE_OVERDUE_REMINDER_DAYS, reverse=True)
+    overdue = Invoice.objects.filter(state=S.ISSUED, due_on__lt=today).select_related(
+        "organization", "engagement"
+    )
+    profile = get_profile()
+    for invoice in overdue:
+        assert invoice.due_on is not None
+        late = (today - invoice.due_on).days
+        passed = next((days for days in thresholds if late >= days), None)
+        if passed is None or not invoice.bill_to_email:
+            continue
+        email_row = queue_email(
+            key=f"invoice-overdue:{invoice.pk}:{passed}", to=[invoice.bill_to_email],
+            cc=[profile.operations_email], from_email=profile.operations_email, engagement=invoice.engagement,
+            subject=f"Reminder: invoice {invoice.number} was due on {invoice.due_on:%Y-%m-%d}",
+            body=(f"Hello,\n\nOur records show {invoice.currency} {balance(invoice):,.2f} still open on invoice "
+                  f"{invoice.number} ({invoice.month}), due on {invoice.due_on:%Y-%m-%d}. If you have paid, thank you "
+                  f"and please ignore this reminder.\n\n{settings.INVOICE_PAYMENT_INSTRUCTIONS}\n\n{profile.fiscal_sponsor_name}"),
+        )  # fmt: skip
+        if email_row is not None:
+            reminded.append(invoice)
+    return reminded
