@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from partnerops.contracts.audit_actions import ContractsAction
 from partnerops.contracts.models import (
     Addendum,
     Agreement,
@@ -29,6 +30,7 @@ from partnerops.contracts.states import check_agreement_move
 from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
+from partnerops.core.updates import assign_fields
 from partnerops.crm.models import Engagement
 from partnerops.crm.services import engagement_move
 from partnerops.crm.states import Phase, Status
@@ -116,7 +118,9 @@ def tier_reprice(
     before = audit.snapshot(latest, ("effective_until",))
     latest.effective_until = effective_from - dt.timedelta(days=1)
     latest.save(update_fields=["effective_until"])
-    audit.record_update(actor=actor, instance=latest, before=before, action="superseded")
+    audit.record_update(
+        actor=actor, instance=latest, before=before, action=ContractsAction.SUPERSEDED
+    )
     new = ServiceTier(
         code=latest.code,
         version=latest.version + 1,
@@ -170,10 +174,7 @@ def agreement_create(
         billing_period=billing_period,
         renews=renews,
     )
-    for name, value in values.items():
-        if name not in AGREEMENT_TERMS:
-            raise TypeError(f"Unknown agreement field: {name}")
-        setattr(agreement, name, value)
+    assign_fields(agreement, allowed=AGREEMENT_TERMS, values=values)
     _validate_terms(agreement)
     agreement.save()
     audit.record_create(actor=actor, instance=agreement)
@@ -213,10 +214,7 @@ def agreement_update(*, actor: Any, agreement: Agreement, **values: Any) -> Agre
             "Extend it, add an addendum, or make a renewal."
         )
     before = audit.stored_snapshot(agreement, AGREEMENT_TERMS)
-    for name, value in values.items():
-        if name not in AGREEMENT_TERMS:
-            raise TypeError(f"Unknown agreement field: {name}")
-        setattr(agreement, name, value)
+    assign_fields(agreement, allowed=AGREEMENT_TERMS, values=values)
     _validate_terms(agreement)
     agreement.save()
     audit.record_update(actor=actor, instance=agreement, before=before)
@@ -232,7 +230,9 @@ def agreement_confirm_price(
     agreement.price_confirmed_on = confirmed_on
     agreement.price_confirmation = confirmation.strip()
     agreement.save(update_fields=["price_confirmed_on", "price_confirmation", "updated_at"])
-    audit.record_update(actor=actor, instance=agreement, before=before, action="price confirmed")
+    audit.record_update(
+        actor=actor, instance=agreement, before=before, action=ContractsAction.PRICE_CONFIRMED
+    )
     return agreement
 
 
@@ -272,7 +272,9 @@ def agreement_transition(
         locked.end_reason, locked.ended_on = end_reason, day
     locked.state = AgreementState(state)
     locked.save()
-    audit.record_update(actor=actor, instance=locked, before=before, action="transition")
+    audit.record_update(
+        actor=actor, instance=locked, before=before, action=ContractsAction.TRANSITION
+    )
     if state == AgreementState.ACTIVE and locked.renews_id:
         # The renewed agreement stays in force until its renewal takes over.
         _end_renewed(
@@ -322,7 +324,9 @@ def _end_renewed(*, actor: Any, renewed_id: int, ended_on: dt.date) -> None:
         renewed.state, renewed.end_reason = AgreementState.ENDED, EndReason.RENEWED
         renewed.ended_on = ended_on
         renewed.save()
-        audit.record_update(actor=actor, instance=renewed, before=before, action="renewed")
+        audit.record_update(
+            actor=actor, instance=renewed, before=before, action=ContractsAction.RENEWED
+        )
 
 
 @transaction.atomic
@@ -347,7 +351,11 @@ def agreement_extend(
     locked.end_on = extension.new_end_on
     locked.save(update_fields=["end_on", "updated_at"])
     audit.record_update(
-        actor=actor, instance=locked, before=before, action="extend", message=str(extension)
+        actor=actor,
+        instance=locked,
+        before=before,
+        action=ContractsAction.EXTEND,
+        message=str(extension),
     )
     agreement.end_on = locked.end_on
     return extension
@@ -384,7 +392,10 @@ def agreement_auto_renew(*, actor: Any, agreement: Agreement) -> Agreement:
     renewal.price_confirmation = f"Auto-renewal of agreement #{agreement.pk}."
     renewal.save()
     audit.record(
-        actor=actor, instance=renewal, action="auto-renewed", message=f"renews #{agreement.pk}"
+        actor=actor,
+        instance=renewal,
+        action=ContractsAction.AUTO_RENEWED,
+        message=f"renews #{agreement.pk}",
     )
     _end_renewed(actor=actor, renewed_id=agreement.pk, ended_on=agreement.end_on)
     return renewal
@@ -461,7 +472,7 @@ def agreement_set_formal_documents(
     after = sorted(str(version) for version in versions)
     if before != after:
         audit.record(
-            actor=actor, instance=agreement, action="formal documents",
+            actor=actor, instance=agreement, action=ContractsAction.FORMAL_DOCUMENTS,
             changes={"formal_documents": {"old": before, "new": after}},
         )  # fmt: skip
     return agreement

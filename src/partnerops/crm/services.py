@@ -16,6 +16,8 @@ from django.utils import timezone
 from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
+from partnerops.core.updates import assign_fields
+from partnerops.crm.audit_actions import CrmAction
 from partnerops.crm.models import (
     Assessment,
     Contact,
@@ -46,23 +48,13 @@ ENGAGEMENT_FIELDS = (
 _FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
-def _apply(instance: Any, allowed: tuple[str, ...], values: dict[str, Any]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise TypeError(
-            f"Unknown fields for {type(instance).__name__}: {', '.join(sorted(unknown))}"
-        )
-    for name, value in values.items():
-        setattr(instance, name, value)
-
-
 # Organizations -----------------------------------------------------------------------
 
 
 @transaction.atomic
 def organization_create(*, actor: Any, name: str, **values: Any) -> Organization:
     organization = Organization(name=name.strip())
-    _apply(organization, ORGANIZATION_FIELDS, values)
+    assign_fields(organization, allowed=ORGANIZATION_FIELDS, values=values)
     organization.full_clean()
     organization.save()
     audit.record_create(actor=actor, instance=organization)
@@ -74,7 +66,7 @@ def organization_update(*, actor: Any, organization: Organization, **values: Any
     before = audit.stored_snapshot(organization, ORGANIZATION_FIELDS)
     if "name" in values:
         values["name"] = str(values["name"]).strip()
-    _apply(organization, ORGANIZATION_FIELDS, values)
+    assign_fields(organization, allowed=ORGANIZATION_FIELDS, values=values)
     organization.full_clean()
     organization.save()
     audit.record_update(actor=actor, instance=organization, before=before)
@@ -101,7 +93,7 @@ def contact_create(
     *, actor: Any, organization: Organization, name: str, email: str, **values: Any
 ) -> Contact:
     contact = Contact(organization=organization, name=name.strip(), email=email.strip())
-    _apply(contact, CONTACT_FIELDS, values)
+    assign_fields(contact, allowed=CONTACT_FIELDS, values=values)
     contact.full_clean(validate_constraints=False)
     _check_contact_email(contact)
     contact.save()
@@ -112,7 +104,7 @@ def contact_create(
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, **values: Any) -> Contact:
     before = audit.stored_snapshot(contact, CONTACT_FIELDS)
-    _apply(contact, CONTACT_FIELDS, values)
+    assign_fields(contact, allowed=CONTACT_FIELDS, values=values)
     contact.full_clean(validate_constraints=False)
     _check_contact_email(contact)
     contact.save()
@@ -201,7 +193,7 @@ def engagement_create(
         phase=Phase.LEAD,
         status=Status.ACTIVE_LEAD,
     )
-    _apply(engagement, ENGAGEMENT_FIELDS, values)
+    assign_fields(engagement, allowed=ENGAGEMENT_FIELDS, values=values)
     if occurred_at is None:
         today = timezone.localdate()
         first_touch = engagement.first_touch_on or today
@@ -221,7 +213,7 @@ def engagement_create(
 def engagement_update(*, actor: Any, engagement: Engagement, **values: Any) -> Engagement:
     """Change an engagement's details; phase and status change only through a move."""
     before = audit.stored_snapshot(engagement, ENGAGEMENT_FIELDS)
-    _apply(engagement, ENGAGEMENT_FIELDS, values)
+    assign_fields(engagement, allowed=ENGAGEMENT_FIELDS, values=values)
     if engagement.status == Status.WAITING and engagement.follow_up_on is None:
         raise ValidationError({"follow_up_on": "A Waiting engagement needs a follow-up date."})
     engagement.full_clean()
@@ -296,7 +288,11 @@ def engagement_move(
         qualification=qualification,
     )
     audit.record_update(
-        actor=actor, instance=locked, before=before, action="move", message=milestone.describe()
+        actor=actor,
+        instance=locked,
+        before=before,
+        action=CrmAction.MOVE,
+        message=milestone.describe(),
     )
     # The caller's object reflects the move too.
     for name in ("phase", "status", "phase_since", "status_since", "follow_up_on", "close_reason"):
@@ -352,7 +348,7 @@ def qualification_update(
         audit.record(
             actor=actor,
             instance=engagement,
-            action="qualification",
+            action=CrmAction.QUALIFICATION,
             changes=changes,
             message=f"{criterion.label}: {row.get_assessment_display()}",
         )

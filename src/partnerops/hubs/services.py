@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerops.core import audit
+from partnerops.core.updates import assign_fields
+from partnerops.hubs.audit_actions import HubsAction
 from partnerops.hubs.models import Hub, HubState
 from partnerops.hubs.states import DATE_FIELD, HUB_MOVES
 
@@ -54,10 +56,7 @@ def hub_create(*, actor: Any, **values: Any) -> Hub:
 @transaction.atomic
 def hub_update(*, actor: Any, hub: Hub, **values: Any) -> Hub:
     before = audit.stored_snapshot(hub, HUB_FIELDS)
-    for name, value in values.items():
-        if name not in HUB_FIELDS:
-            raise TypeError(f"Unknown hub field: {name}")
-        setattr(hub, name, value)
+    assign_fields(hub, allowed=HUB_FIELDS, values=values)
     _validate(hub)
     hub.save()
     audit.record_update(actor=actor, instance=hub, before=before)
@@ -76,6 +75,6 @@ def hub_transition(
     locked.state = requested
     setattr(locked, DATE_FIELD[requested], on or timezone.localdate())
     locked.save()
-    audit.record_update(actor=actor, instance=locked, before=before, action="transition")
+    audit.record_update(actor=actor, instance=locked, before=before, action=HubsAction.TRANSITION)
     hub.refresh_from_db()
     return hub
