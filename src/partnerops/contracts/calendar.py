@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from partnerops.contracts.audit_actions import ContractsAction
 from partnerops.contracts.models import Agreement
 from partnerops.contracts.selectors import IN_FORCE
 from partnerops.core import audit
@@ -33,7 +34,7 @@ def feed_rotate(*, actor: Any) -> CalendarFeed:
     feed = feed_for(actor)
     feed.token, feed.rotated_at = secrets.token_urlsafe(32), timezone.now()
     feed.save()
-    audit.record(actor=actor, instance=feed, action="rotate")
+    audit.record(actor=actor, instance=feed, action=ContractsAction.ROTATE)
     return feed
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerops.contracts.audit_actions import ContractsAction
 from partnerops.contracts.models import CheckIn, CheckInSchedule
 from partnerops.contracts.services import add_months
 from partnerops.core import audit
@@ -125,7 +126,7 @@ def answer(*, token: str, score: int, comment: str) -> CheckIn:
     locked.score, locked.comment, locked.answered_at = score, comment.strip(), timezone.now()
     locked.save(update_fields=["score", "comment", "answered_at"])
     audit.record(
-        actor=None, instance=locked, action="answered",
+        actor=None, instance=locked, action=ContractsAction.ANSWERED,
         changes={"score": {"old": None, "new": score}}, message="via signed link",
     )  # fmt: skip
     return locked

@@ -18,6 +18,40 @@ from partnerops.core.models import AuditEvent
 
 Snapshot = dict[str, Any]
 
+
+class AuditAction(models.TextChoices):
+    """Core's actions, which every app's rows also use: a value is stored, the words
+    are shown. Each app names its own in ``<app>/audit_actions.py`` (an enumeration
+    registered with :func:`register_actions`), found when the apps are ready."""
+
+    CREATE = "create", "created"
+    UPDATE = "update", "changed"
+    DELETE = "delete", "deleted"
+    REVOKE = "revoke", "revoked"
+
+
+_WORDS: dict[str, str] = {}
+# Events written before actions were enumerations keep the words they had.
+_EARLIER = {"price confirmed": "price confirmed", "auto-renewed": "auto-renewed",
+            "formal documents": "formal documents updated"}  # fmt: skip
+
+
+def register_actions(*enumerations: type[models.TextChoices]) -> None:
+    for enumeration in enumerations:
+        for value, words in enumeration.choices:
+            known = _WORDS.get(value)
+            if known is not None and known != words:
+                raise ValueError(f"Audit action {value!r} is named twice: {known!r} and {words!r}.")
+            _WORDS[value] = str(words)
+
+
+def action_words(action: str) -> str:
+    """How the audit pages say an action."""
+    return _WORDS.get(action) or _EARLIER.get(action) or action.replace("_", " ")
+
+
+register_actions(AuditAction)
+
 # Never copied into the trail; a change still shows, as a different fingerprint.
 SENSITIVE_FIELDS = frozenset({"password", "digest"})
 
@@ -91,6 +125,10 @@ def record(
     if not connection.in_atomic_block:
         # The event and the write it describes commit together or not at all.
         raise RuntimeError("audit.record() must be called inside a transaction.")
+    if str(action) not in _WORDS:
+        raise ValueError(
+            f"Unknown audit action {str(action)!r}: name it in its app's audit_actions.py."
+        )
     person = user_or_none(actor)
     return AuditEvent.objects.create(
         actor=person,
@@ -107,7 +145,9 @@ def record(
 def record_create(*, actor: Any, instance: models.Model, message: str = "") -> AuditEvent:
     after = snapshot(instance)
     changes = {name: {"old": None, "new": value} for name, value in after.items()}
-    return record(actor=actor, instance=instance, action="create", changes=changes, message=message)
+    return record(
+        actor=actor, instance=instance, action=AuditAction.CREATE, changes=changes, message=message
+    )
 
 
 def record_update(
@@ -115,7 +155,7 @@ def record_update(
     actor: Any,
     instance: models.Model,
     before: Snapshot,
-    action: str = "update",
+    action: str = AuditAction.UPDATE,
     message: str = "",
 ) -> AuditEvent | None:
     """Record what changed since ``before``; nothing is recorded when nothing changed."""
@@ -128,7 +168,7 @@ def record_update(
 def record_delete(*, actor: Any, instance: models.Model) -> AuditEvent:
     before = snapshot(instance)
     changes = {name: {"old": value, "new": None} for name, value in before.items()}
-    return record(actor=actor, instance=instance, action="delete", changes=changes)
+    return record(actor=actor, instance=instance, action=AuditAction.DELETE, changes=changes)
 
 
 def events_for(instance: models.Model) -> models.QuerySet[AuditEvent]:

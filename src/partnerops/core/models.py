@@ -57,6 +57,13 @@ class AuditEvent(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only and cannot be deleted.")
 
+    @property
+    def action_words(self) -> str:
+        """The action as the audit pages say it (each app's enumeration names it)."""
+        from partnerops.core.audit import action_words
+
+        return action_words(self.action)
+
 
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""

@@ -40,7 +40,7 @@ def api_token_create(
     audit.record(
         actor=actor,
         instance=token,
-        action="create",
+        action=audit.AuditAction.CREATE,
         changes={"name": {"old": None, "new": token.name},
                  "expires_on": {"old": None, "new": str(expires_on) if expires_on else None}},
     )  # fmt: skip
@@ -54,7 +54,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, instance=token, action="revoke")
+        audit.record(actor=actor, instance=token, action=audit.AuditAction.REVOKE)
     return token
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partnerops.core import audit
 from partnerops.core.access import requires
 from partnerops.core.errors import DomainError
 from partnerops.core.forms import ApiTokenForm, ProfileForm, add_service_errors
@@ -62,9 +63,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "querystring": query.urlencode(),
-        "actions": AuditEvent.objects.order_by("action")
-        .values_list("action", flat=True)
-        .distinct(),
+        "actions": [
+            (action, audit.action_words(action))
+            for action in AuditEvent.objects.order_by("action")
+            .values_list("action", flat=True)
+            .distinct()
+        ],
         "types": ContentType.objects.filter(
             pk__in=AuditEvent.objects.values("content_type").distinct()
         ).order_by("model"),

@@ -19,6 +19,7 @@ from partnerops.core import audit, csv_cells
 from partnerops.core.actors import user_or_none
 from partnerops.core.locks import transaction_lock
 from partnerops.core.profile import get_profile
+from partnerops.invoicing.audit_actions import InvoicingAction
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
 from partnerops.invoicing.plan import Draft, Plan, plan_month
 from partnerops.outbox.services import Attachment, queue_email
@@ -60,7 +61,9 @@ def billing_run(
         run.summary = summary_text(run, plan, changes)
         run.finished_at = timezone.now()
         run.save()
-        audit.record(actor=actor, instance=run, action="billing_run", message=_counts(run))
+        audit.record(
+            actor=actor, instance=run, action=InvoicingAction.BILLING_RUN, message=_counts(run)
+        )
         first_of_month = not BillingRun.objects.filter(month=month).exclude(pk=run.pk).exists()
         # The fiscal sponsor hears about a month once, and again only when something changed.
         if notify and (first_of_month or run.created or run.refreshed or run.removed):

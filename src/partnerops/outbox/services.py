@@ -28,6 +28,7 @@ from django.utils.crypto import get_random_string
 from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
+from partnerops.outbox.audit_actions import OutboxAction
 from partnerops.outbox.models import EmailAttachment, EmailStatus, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,10 @@ def queue_email(
             )
             record.file.save(attachment.filename, ContentFile(attachment.content), save=True)
         audit.record(
-            actor=actor, instance=email, action="queued", message=f"to {', '.join(to)}: {subject}"
+            actor=actor,
+            instance=email,
+            action=OutboxAction.QUEUED,
+            message=f"to {', '.join(to)}: {subject}",
         )
     return email
 

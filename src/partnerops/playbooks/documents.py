@@ -22,6 +22,7 @@ from partnerops.core.sandbox import freeze, jinja_error_message, jinja_sandbox
 from partnerops.core.signed_links import LinkRefused, make_token, read_token_made
 from partnerops.crm.models import Engagement
 from partnerops.outbox.templating import email_context, sample_email_context
+from partnerops.playbooks.audit_actions import PlaybooksAction
 from partnerops.playbooks.models import Document, DocumentKind, DocumentTemplate
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -246,7 +247,7 @@ def share_links_withdraw(*, actor: Any, document: Document) -> Document:
     before = document.links_withdrawn_at
     document.links_withdrawn_at = timezone.now()
     document.save(update_fields=["links_withdrawn_at"])
-    audit.record(actor=actor, instance=document, action="links_withdrawn",
+    audit.record(actor=actor, instance=document, action=PlaybooksAction.LINKS_WITHDRAWN,
                  changes={"links_withdrawn_at": {"old": before.isoformat() if before else None,
                                                  "new": document.links_withdrawn_at.isoformat()}})  # fmt: skip
     return document

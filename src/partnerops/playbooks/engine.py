@@ -20,6 +20,7 @@ from partnerops.core.errors import DomainError
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
 from partnerops.outbox.services import NotDelivered
 from partnerops.playbooks.actions import ACTIONS, Outcome
+from partnerops.playbooks.audit_actions import PlaybooksAction
 from partnerops.playbooks.handoff import GitHubError
 from partnerops.playbooks.models import (
     Playbook,
@@ -171,7 +172,7 @@ def _mark(step: RunStep, actor: Any, state: str, notes: str, note: str) -> None:
     body = "\n\n".join(part for part in (note, notes) if part)
     verb = "skipped" if state == StepState.SKIPPED else "done"
     _timeline(step.run, f"{step.title} ({verb})", body, actor=actor)
-    audit.record(actor=actor, instance=step, action=f"step_{verb}",
+    audit.record(actor=actor, instance=step, action=PlaybooksAction.STEP_SKIPPED if state == StepState.SKIPPED else PlaybooksAction.STEP_DONE,
                  changes={"state": {"old": StepState.PENDING, "new": state}})  # fmt: skip
 
 

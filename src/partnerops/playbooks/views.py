@@ -26,6 +26,7 @@ from partnerops.crm.models import Engagement
 from partnerops.outbox.models import EmailTemplate
 from partnerops.outbox.templating import VARIABLES, email_context, render_email
 from partnerops.playbooks import documents, engine
+from partnerops.playbooks.audit_actions import PlaybooksAction
 from partnerops.playbooks.models import (
     Document,
     HandoffIssue,
@@ -167,7 +168,12 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def document_share(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
     link = documents.share_link(document)
-    audit.record(actor=request.user, instance=document, action="shared", message="signed link made")
+    audit.record(
+        actor=request.user,
+        instance=document,
+        action=PlaybooksAction.SHARED,
+        message="signed link made",
+    )
     messages.success(
         request, f"Link to '{document}' for {settings.DOCUMENT_LINK_DAYS} days: {link}"
     )
