@@ -39,8 +39,10 @@ def test_a_previous_release_database_keeps_its_emails_and_content_types() -> Non
     old.get_model("playbooks", "EmailAttachment").objects.create(
         email=email, file="outbox/a.pdf", filename="a.pdf"
     )
+    old.get_model("playbooks", "EmailTemplate").objects.update_or_create(
+        key="previous-release", defaults={"name": "Kept", "subject": "Kept", "body": "Hello"}
+    )
     templates = old.get_model("playbooks", "EmailTemplate").objects.count()
-    assert templates > 0  # the seeded defaults, made by playbooks' migrations
 
     latest = _executor()
     latest.migrate(latest.loader.graph.leaf_nodes())
@@ -48,6 +50,7 @@ def test_a_previous_release_database_keeps_its_emails_and_content_types() -> Non
     kept = OutboundEmail.objects.get(key="previous-release")
     assert (kept.pk, kept.subject, kept.attachments.get().filename) == (email.pk, "Kept", "a.pdf")
     assert EmailTemplate.objects.count() == templates and EmailAttachment.objects.count() == 1
+    assert EmailTemplate.objects.get(key="previous-release").body == "Hello"
     moved = ContentType.objects.get(pk=content_type.pk)
     assert (moved.app_label, moved.model) == ("outbox", "outboundemail")
     assert ContentType.objects.get_for_model(OutboundEmail).pk == content_type.pk
