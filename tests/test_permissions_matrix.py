@@ -255,16 +255,16 @@ def _billing_objects(owner: Any) -> dict[str, Any]:
     invoice = issue(
         Invoice.objects.get(organization=issued_agreement.engagement.organization), owner
     )
-    awaiting = invoicing.request_confirmation(
+    awaiting = invoicing.invoice_confirmation_request(
         actor=owner, invoice=Invoice.objects.get(organization__name="Confirming College")
     )
-    payment = invoicing.record_payment(
+    payment = invoicing.payment_record(
         actor=owner, invoice=invoice, amount=Decimal("1.00"), received_on=dt.date(2026, 11, 5)
     )
-    credit_note = invoicing.issue_credit_note(
+    credit_note = invoicing.credit_note_issue(
         actor=owner, invoice=invoice, amount=Decimal("2.00"), reason="r"
     )
-    charge = invoicing.add_manual_charge(
+    charge = invoicing.manual_charge_add(
         actor=owner, organization=invoice.organization, month="2026-11", kind="adjustment",
         description="d", quantity=Decimal(1), unit_amount=Decimal(5),
     )  # fmt: skip

@@ -22,7 +22,7 @@ from partnerops.crm.models import Engagement
 from partnerops.crm.services import engagement_move
 from partnerops.crm.states import Phase, Status
 from partnerops.hubs.models import Hub, HubState
-from partnerops.invoicing.services import send_overdue_reminders
+from partnerops.invoicing.services import overdue_reminders_send
 from partnerops.outbox.notifications import notify_once
 from partnerops.outbox.services import send_queued
 
@@ -181,4 +181,4 @@ def _check_ins(today: dt.date, report: TickReport) -> None:
 
 def _overdue_invoices(today: dt.date, report: TickReport) -> None:
 
-    report.overdue_reminders += [invoice.number for invoice in send_overdue_reminders(today)]
+    report.overdue_reminders += [invoice.number for invoice in overdue_reminders_send(today)]

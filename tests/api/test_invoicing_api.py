@@ -122,7 +122,7 @@ def test_the_confirmation_page_by_link(ops: Api, client: Any) -> None:
     from partnerops.invoicing.models import Invoice
 
     ops.call("POST", "/billing/runs", {"month": MONTH})
-    invoice = services.request_confirmation(
+    invoice = services.invoice_confirmation_request(
         actor=None, invoice=Invoice.objects.get(organization__name="Coastal Ocean")
     )
     url = f"/confirm-delivery/{token_for(invoice)}/"

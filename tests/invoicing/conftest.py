@@ -112,10 +112,10 @@ def issue(invoice: Any, actor: Any, issued_on: dt.date = dt.date(2026, 11, 2)) -
     """Ask, confirm by the link, and finalise: the usual way to an issued invoice."""
     from partnerops.invoicing import services
 
-    invoice = services.request_confirmation(actor=actor, invoice=invoice)
+    invoice = services.invoice_confirmation_request(actor=actor, invoice=invoice)
     if invoice.state == "awaiting_confirmation":
-        invoice = services.confirm_delivery(token=token_for(invoice))
-    return services.finalise(actor=actor, invoice=invoice, issued_on=issued_on)
+        invoice = services.invoice_delivery_confirm(token=token_for(invoice))
+    return services.invoice_finalise(actor=actor, invoice=invoice, issued_on=issued_on)
 
 
 @pytest.fixture

@@ -102,10 +102,12 @@ def test_concurrent_finalisation_numbers_without_gaps_or_repeats(communities: li
     billing_run(actor=None, month=MONTH)
     invoices = list(Invoice.objects.filter(month=MONTH).order_by("id"))
     for invoice in invoices:
-        services.confirm_delivery(
-            token=token_for(services.request_confirmation(actor=None, invoice=invoice))
+        services.invoice_delivery_confirm(
+            token=token_for(services.invoice_confirmation_request(actor=None, invoice=invoice))
         )
-    errors = _at_once(len(invoices), lambda n: services.finalise(actor=None, invoice=invoices[n]))
+    errors = _at_once(
+        len(invoices), lambda n: services.invoice_finalise(actor=None, invoice=invoices[n])
+    )
     assert errors == []
     numbers = sorted(Invoice.objects.filter(month=MONTH).values_list("number", flat=True))
     assert numbers == [f"2026-{n:04d}" for n in range(1, COMMUNITIES + 1)]

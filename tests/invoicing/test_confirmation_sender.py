@@ -26,10 +26,10 @@ def test_an_email_from_a_stranger_needs_confirmation(
     with pytest.raises(
         ValidationError, match=r"from Mallory <m@evil.example>, who is not Coastal Ocean's"
     ):
-        services.record_email_confirmation(actor=operations_user, invoice=invoice, file_name="x.eml",
+        services.invoice_email_confirmation_record(actor=operations_user, invoice=invoice, file_name="x.eml",
                                            content=STRANGER)  # fmt: skip
     assert Invoice.objects.get(pk=invoice.pk).state == InvoiceState.DRAFT
-    confirmed = services.record_email_confirmation(actor=operations_user, invoice=invoice, file_name="x.eml",
+    confirmed = services.invoice_email_confirmation_record(actor=operations_user, invoice=invoice, file_name="x.eml",
                                                    content=STRANGER, sender_confirmed=True)  # fmt: skip
     assert (
         confirmed.state == InvoiceState.CONFIRMED
@@ -68,7 +68,7 @@ def test_a_bad_email_is_a_clear_error_on_the_page_and_api(
 
     invoice = drafts["coastal"]
     with pytest.raises(ValidationError, match=message):
-        services.record_email_confirmation(
+        services.invoice_email_confirmation_record(
             actor=operations_user, invoice=invoice, file_name="x.eml", content=content
         )
     ops = Api(Role.OPERATIONS)

@@ -40,11 +40,11 @@ def test_invoice_exports_neutralise_names_lines_and_reasons(
 ) -> None:
     coastal = Organization.objects.get(name="Coastal Ocean")
     crm.organization_update(actor=operations_user, organization=coastal, name=HOSTILE)
-    services.add_manual_charge(actor=operations_user, organization=coastal, month=MONTH, kind="adjustment",
+    services.manual_charge_add(actor=operations_user, organization=coastal, month=MONTH, kind="adjustment",
                                description="=1+2", quantity=Decimal(1), unit_amount=Decimal("5.00"))  # fmt: skip
     billing_run(actor=None, month=MONTH)
     invoice = issue(Invoice.objects.get(organization=coastal), operations_user)
-    services.issue_credit_note(actor=operations_user, invoice=invoice, amount=Decimal("2.00"), reason="@SUM(A1:A9)",
+    services.credit_note_issue(actor=operations_user, invoice=invoice, amount=Decimal("2.00"), reason="@SUM(A1:A9)",
                                issued_on=dt.date(2026, 11, 6))  # fmt: skip
     for layout in ("xero", "generic"):
         text = exports.export_csv(layout, dt.date(2026, 11, 1), dt.date(2026, 11, 30))

@@ -202,7 +202,7 @@ def test_a_voided_month_is_not_redrafted_by_the_run(
     billing_run(actor=None, month=MONTH)
     invoice = Invoice.objects.get(organization__name="Solo Institute")
     invoice = issue(invoice, operations_user)
-    services.void(actor=operations_user, invoice=invoice, reason="wrong tier")
+    services.invoice_void(actor=operations_user, invoice=invoice, reason="wrong tier")
     run = billing_run(actor=None, month=MONTH)
     assert run.created == 0
     assert {item["organization"] for item in run.blocked} == {"Solo Institute"}
@@ -242,7 +242,7 @@ def test_manual_charges_appear_on_the_draft_and_survive_refreshes(
 ) -> None:
     billing_run(actor=None, month=MONTH)
     ocean = world["ocean"].engagement.organization
-    services.add_manual_charge(actor=operations_user, organization=ocean, month=MONTH,
+    services.manual_charge_add(actor=operations_user, organization=ocean, month=MONTH,
                                kind=LineKind.SUPPORT_HOURS, description="Support hours, October",
                                quantity=Decimal("3"), unit_amount=Decimal("250.00"))  # fmt: skip
     invoice = Invoice.objects.get(organization=ocean)

@@ -40,7 +40,9 @@ def pdf_text(content: bytes) -> str:
 def test_the_community_confirms_by_a_single_use_link(
     drafts: dict[str, Invoice], operations_user: Any
 ) -> None:
-    invoice = services.request_confirmation(actor=operations_user, invoice=drafts["coastal"])
+    invoice = services.invoice_confirmation_request(
+        actor=operations_user, invoice=drafts["coastal"]
+    )
     assert invoice.state == InvoiceState.AWAITING_CONFIRMATION
     email = OutboundEmail.objects.get(key__startswith="invoice-confirmation:")
     assert email.to == ["rep@coastal.example.edu"] and email.cc == [
@@ -50,18 +52,20 @@ def test_the_community_confirms_by_a_single_use_link(
     found = re.search(r"/confirm-delivery/([^/\s]+)/", email.body)
     assert found is not None
     token = found.group(1)  # the link as the community receives it
-    confirmed = services.confirm_delivery(token=token)
+    confirmed = services.invoice_delivery_confirm(token=token)
     assert confirmed.state == InvoiceState.CONFIRMED
     assert confirmed.confirmation_source == ConfirmationSource.LINK
     assert "rep@coastal.example.edu" in confirmed.confirmed_by
     with pytest.raises(LinkRefused, match="already been answered"):
-        services.confirm_delivery(token=token)
+        services.invoice_delivery_confirm(token=token)
 
 
 def test_tampered_and_expired_links_are_refused(
     drafts: dict[str, Invoice], operations_user: Any
 ) -> None:
-    invoice = services.request_confirmation(actor=operations_user, invoice=drafts["coastal"])
+    invoice = services.invoice_confirmation_request(
+        actor=operations_user, invoice=drafts["coastal"]
+    )
     token = token_for(invoice)
     with pytest.raises(LinkRefused, match="not valid"):
         services.open_confirmation(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
@@ -76,17 +80,21 @@ def test_tampered_and_expired_links_are_refused(
 def test_a_question_blocks_the_invoice_and_tells_the_owner(
     drafts: dict[str, Invoice], operations_user: Any, partnerships_user: Any
 ) -> None:
-    invoice = services.request_confirmation(actor=operations_user, invoice=drafts["coastal"])
+    invoice = services.invoice_confirmation_request(
+        actor=operations_user, invoice=drafts["coastal"]
+    )
     with pytest.raises(ValidationError):
-        services.raise_question(token=token_for(invoice), question="  ")
-    questioned = services.raise_question(token=token_for(invoice), question="Why 123.46 in cloud?")
+        services.invoice_question_raise(token=token_for(invoice), question="  ")
+    questioned = services.invoice_question_raise(
+        token=token_for(invoice), question="Why 123.46 in cloud?"
+    )
     assert questioned.state == InvoiceState.QUESTIONED
     with pytest.raises(TransitionNotAllowed, match="question raised; it cannot become issued"):
-        services.finalise(actor=operations_user, invoice=questioned)
+        services.invoice_finalise(actor=operations_user, invoice=questioned)
     note = Notification.objects.get(recipient=partnerships_user)
     assert "question" in note.subject and "Why 123.46" in note.body
     # Answered by email, Operations records the community's confirmation with the .eml.
-    confirmed = services.record_email_confirmation(actor=operations_user, invoice=questioned,
+    confirmed = services.invoice_email_confirmation_record(actor=operations_user, invoice=questioned,
                                                    file_name="reply.eml", content=EML)  # fmt: skip
     assert confirmed.state == InvoiceState.CONFIRMED
     assert confirmed.confirmation_source == ConfirmationSource.EMAIL
@@ -99,7 +107,7 @@ def test_an_upload_that_is_not_an_email_is_refused(
     drafts: dict[str, Invoice], operations_user: Any
 ) -> None:
     with pytest.raises(ValidationError, match="no From or Date header"):
-        services.record_email_confirmation(actor=operations_user, invoice=drafts["coastal"],
+        services.invoice_email_confirmation_record(actor=operations_user, invoice=drafts["coastal"],
                                            file_name="x.eml", content=b"hello")  # fmt: skip
     assert Invoice.objects.get(pk=drafts["coastal"].pk).state == InvoiceState.DRAFT
 
@@ -108,7 +116,7 @@ def test_contract_covered_delivery_needs_no_confirmation(
     drafts: dict[str, Invoice], operations_user: Any
 ) -> None:
     Invoice.objects.filter(pk=drafts["solo"].pk).update(confirmation_required=False)
-    invoice = services.request_confirmation(actor=operations_user, invoice=drafts["solo"])
+    invoice = services.invoice_confirmation_request(actor=operations_user, invoice=drafts["solo"])
     assert invoice.state == InvoiceState.CONFIRMED
     assert invoice.confirmation_source == ConfirmationSource.CONTRACT
     assert not OutboundEmail.objects.filter(key__startswith="invoice-confirmation:").exists()
@@ -142,16 +150,18 @@ def test_numbers_are_gapless_and_a_failed_finalise_takes_none(
     def broken(invoice: Invoice) -> bytes:
         raise RuntimeError("renderer crashed")
 
-    prairie = services.confirm_delivery(
-        token=token_for(services.request_confirmation(actor=None, invoice=drafts["prairie"]))
+    prairie = services.invoice_delivery_confirm(
+        token=token_for(
+            services.invoice_confirmation_request(actor=None, invoice=drafts["prairie"])
+        )
     )
     monkeypatch.setattr(documents, "invoice_pdf", broken)
     with pytest.raises(RuntimeError):
-        services.finalise(actor=operations_user, invoice=prairie)
+        services.invoice_finalise(actor=operations_user, invoice=prairie)
     assert Invoice.objects.get(pk=prairie.pk).state == InvoiceState.CONFIRMED
     assert Invoice.objects.get(pk=prairie.pk).number == ""
     monkeypatch.undo()
-    second = services.finalise(
+    second = services.invoice_finalise(
         actor=operations_user, invoice=prairie, issued_on=dt.date(2026, 11, 3)
     )
     third = issue(drafts["solo"], operations_user, dt.date(2027, 1, 4))
@@ -162,9 +172,9 @@ def test_numbers_are_gapless_and_a_failed_finalise_takes_none(
 def test_an_issued_invoice_never_changes(drafts: dict[str, Invoice], operations_user: Any) -> None:
     invoice = issue(drafts["coastal"], operations_user)
     with pytest.raises(TransitionNotAllowed):
-        services.return_to_draft(actor=operations_user, invoice=invoice)
+        services.invoice_return_to_draft(actor=operations_user, invoice=invoice)
     with pytest.raises(DomainError, match="return it to draft"):
-        services.add_manual_charge(actor=operations_user, organization=invoice.organization, month=MONTH,
+        services.manual_charge_add(actor=operations_user, organization=invoice.organization, month=MONTH,
                                    kind="adjustment", description="x", quantity=Decimal(1), unit_amount=Decimal(1))  # fmt: skip
     billing_run(actor=None, month=MONTH)
     assert Invoice.objects.get(pk=invoice.pk).lines_digest == invoice.lines_digest
@@ -172,7 +182,7 @@ def test_an_issued_invoice_never_changes(drafts: dict[str, Invoice], operations_
 
 def test_partial_payments_then_paid(drafts: dict[str, Invoice], operations_user: Any) -> None:
     invoice = issue(drafts["coastal"], operations_user)
-    services.record_payment(
+    services.payment_record(
         actor=operations_user,
         invoice=invoice,
         amount=Decimal("1000.00"),
@@ -180,13 +190,13 @@ def test_partial_payments_then_paid(drafts: dict[str, Invoice], operations_user:
     )
     assert Invoice.objects.get(pk=invoice.pk).state == InvoiceState.ISSUED
     with pytest.raises(ValidationError, match=r"Only USD 623\.46 is left to pay"):
-        services.record_payment(
+        services.payment_record(
             actor=operations_user,
             invoice=invoice,
             amount=Decimal("700"),
             received_on=dt.date(2026, 11, 11),
         )
-    services.record_payment(
+    services.payment_record(
         actor=operations_user,
         invoice=invoice,
         amount=Decimal("623.46"),
@@ -201,16 +211,16 @@ def test_credit_notes_are_numbered_and_never_exceed_the_invoice(
     drafts: dict[str, Invoice], operations_user: Any
 ) -> None:
     invoice = issue(drafts["coastal"], operations_user)
-    note = services.issue_credit_note(
+    note = services.credit_note_issue(
         actor=operations_user, invoice=invoice, amount=Decimal("123.46"), reason="Cloud restated"
     )
     assert note.number == "CN-2026-0001"
     assert "Credit note CN-2026-0001" in pdf_text(note.pdf.read())
     with pytest.raises(ValidationError, match=r"between 0\.01 and 1,500\.00"):
-        services.issue_credit_note(
+        services.credit_note_issue(
             actor=operations_user, invoice=invoice, amount=Decimal("1500.01"), reason="too much"
         )
-    services.issue_credit_note(
+    services.credit_note_issue(
         actor=operations_user, invoice=invoice, amount=Decimal("1500.00"), reason="Waived"
     )
     settled = Invoice.objects.get(pk=invoice.pk)
@@ -222,52 +232,52 @@ def test_void_keeps_the_number_and_reissue_makes_a_new_draft(
 ) -> None:
     invoice = issue(drafts["coastal"], operations_user)
     with pytest.raises(ValidationError):
-        services.void(actor=operations_user, invoice=invoice, reason="")
-    voided = services.void(actor=operations_user, invoice=invoice, reason="Wrong price")
+        services.invoice_void(actor=operations_user, invoice=invoice, reason="")
+    voided = services.invoice_void(actor=operations_user, invoice=invoice, reason="Wrong price")
     assert (voided.state, voided.number) == ("void", "2026-0001")
-    new = services.reissue(actor=operations_user, invoice=voided)
+    new = services.invoice_reissue(actor=operations_user, invoice=voided)
     assert new.state == InvoiceState.DRAFT and new.reissue_of == voided and new.number == ""
     assert new.total == voided.total
     with pytest.raises(DomainError, match="already has a live invoice"):
-        services.reissue(actor=operations_user, invoice=voided)
+        services.invoice_reissue(actor=operations_user, invoice=voided)
     again = issue(new, operations_user)
     assert again.number == "2026-0002"
 
 
 def test_a_paid_invoice_cannot_be_voided(drafts: dict[str, Invoice], operations_user: Any) -> None:
     invoice = issue(drafts["coastal"], operations_user)
-    services.record_payment(
+    services.payment_record(
         actor=operations_user,
         invoice=invoice,
         amount=Decimal("1"),
         received_on=dt.date(2026, 11, 5),
     )
     with pytest.raises(DomainError, match="credit it instead"):
-        services.void(actor=operations_user, invoice=invoice, reason="x")
+        services.invoice_void(actor=operations_user, invoice=invoice, reason="x")
 
 
 def test_overdue_reminders_once_per_threshold_and_never_after_payment(
     drafts: dict[str, Invoice], operations_user: Any
 ) -> None:
     invoice = issue(drafts["coastal"], operations_user)  # due 2026-12-02
-    assert services.send_overdue_reminders(dt.date(2026, 12, 8)) == []
-    assert services.send_overdue_reminders(dt.date(2026, 12, 9)) == [invoice]
-    assert services.send_overdue_reminders(dt.date(2026, 12, 10)) == []
+    assert services.overdue_reminders_send(dt.date(2026, 12, 8)) == []
+    assert services.overdue_reminders_send(dt.date(2026, 12, 9)) == [invoice]
+    assert services.overdue_reminders_send(dt.date(2026, 12, 10)) == []
     # Catching up after a long pause sends only the latest threshold passed.
-    assert services.send_overdue_reminders(dt.date(2027, 2, 1)) == [invoice]
+    assert services.overdue_reminders_send(dt.date(2027, 2, 1)) == [invoice]
     keys = set(
         OutboundEmail.objects.filter(key__startswith="invoice-overdue:").values_list(
             "key", flat=True
         )
     )
     assert keys == {f"invoice-overdue:{invoice.pk}:7", f"invoice-overdue:{invoice.pk}:60"}
-    services.record_payment(
+    services.payment_record(
         actor=operations_user,
         invoice=invoice,
         amount=invoice.total,
         received_on=dt.date(2026, 11, 20),
     )
-    assert services.send_overdue_reminders(dt.date(2027, 6, 1)) == []
+    assert services.overdue_reminders_send(dt.date(2027, 6, 1)) == []
 
 
 def test_tick_sends_overdue_reminders(drafts: dict[str, Invoice], operations_user: Any) -> None:
@@ -282,7 +292,7 @@ def test_turnaround_is_recorded(drafts: dict[str, Invoice], operations_user: Any
     from partnerops.invoicing.selectors import turnaround
 
     invoice = issue(drafts["coastal"], operations_user, issued_on=dt.date(2026, 11, 5))
-    services.record_payment(
+    services.payment_record(
         actor=operations_user,
         invoice=invoice,
         amount=invoice.total,
@@ -296,7 +306,7 @@ def test_turnaround_is_recorded(drafts: dict[str, Invoice], operations_user: Any
 
 def test_xero_and_generic_exports(drafts: dict[str, Invoice], operations_user: Any) -> None:
     invoice = issue(drafts["coastal"], operations_user)
-    services.issue_credit_note(actor=operations_user, invoice=invoice, amount=Decimal("23.46"), reason="Goodwill",
+    services.credit_note_issue(actor=operations_user, invoice=invoice, amount=Decimal("23.46"), reason="Goodwill",
                                issued_on=dt.date(2026, 11, 6))  # fmt: skip
     xero = exports.export_csv("xero", dt.date(2026, 11, 1), dt.date(2026, 11, 30)).splitlines()
     assert (
@@ -345,7 +355,7 @@ def test_totals_equal_the_lines_and_credits_never_exceed_the_invoice(
         sid = transaction.savepoint()
         organization = drafts["prairie"].organization
         for amount in amounts:
-            services.add_manual_charge(actor=operations_user, organization=organization, month=MONTH,
+            services.manual_charge_add(actor=operations_user, organization=organization, month=MONTH,
                                        kind="adjustment", description="x", quantity=Decimal("1.5"), unit_amount=amount)  # fmt: skip
         invoice = Invoice.objects.get(organization=organization, month=MONTH)
         assert invoice.total == sum((line.amount for line in invoice.lines.all()), Decimal(0))
@@ -356,11 +366,11 @@ def test_totals_equal_the_lines_and_credits_never_exceed_the_invoice(
                 available = invoice.total - services.credited(invoice)
                 if amount > available:
                     with pytest.raises(ValidationError):
-                        services.issue_credit_note(
+                        services.credit_note_issue(
                             actor=operations_user, invoice=invoice, amount=amount, reason="r"
                         )
                 else:
-                    services.issue_credit_note(
+                    services.credit_note_issue(
                         actor=operations_user, invoice=invoice, amount=amount, reason="r"
                     )
                 assert services.credited(invoice) <= invoice.total

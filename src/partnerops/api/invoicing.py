@@ -205,12 +205,12 @@ def get_billing_run(request: HttpRequest, run_id: Id) -> BillingRun:
 
 @billing.post("/request-confirmations", response=list[InvoiceOut], auth=can_manage_billing)
 def request_month_confirmations(request: HttpRequest, payload: MonthIn) -> Any:
-    return services.request_confirmations(actor=request.user, month=_month(payload.month))
+    return services.invoices_confirmation_request(actor=request.user, month=_month(payload.month))
 
 
 @billing.post("/finalise", response=list[InvoiceOut], auth=can_manage_billing)
 def finalise_month(request: HttpRequest, payload: MonthIn) -> Any:
-    return services.finalise_confirmed(
+    return services.invoices_finalise_confirmed(
         actor=request.user, month=_month(payload.month), issued_on=payload.issued_on
     )
 
@@ -265,7 +265,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: Id) -> FileResponse:
 @invoices.post("/{invoice_id}/request-confirmation", response=InvoiceOut, auth=can_manage_billing)
 def request_invoice_confirmation(request: HttpRequest, invoice_id: Id) -> Invoice:
     """Send the signed link to the community representative (or confirm by contract)."""
-    return services.request_confirmation(actor=request.user, invoice=_invoice(invoice_id))
+    return services.invoice_confirmation_request(actor=request.user, invoice=_invoice(invoice_id))
 
 
 @invoices.post("/{invoice_id}/email-confirmation", response=InvoiceOut, auth=can_manage_billing)
@@ -279,7 +279,7 @@ def record_email_confirmation(
     An email from someone who is not the community's representative or billing contact
     is refused (422, field ``sender_confirmed``) unless ``sender_confirmed`` is true."""
     content = read_upload(email_file, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
-    return services.record_email_confirmation(
+    return services.invoice_email_confirmation_record(
         actor=request.user, invoice=_invoice(invoice_id), file_name=upload_name(email_file),
         content=content, sender_confirmed=sender_confirmed,
     )  # fmt: skip
@@ -287,32 +287,34 @@ def record_email_confirmation(
 
 @invoices.post("/{invoice_id}/return-to-draft", response=InvoiceOut, auth=can_manage_billing)
 def return_invoice_to_draft(request: HttpRequest, invoice_id: Id) -> Invoice:
-    return services.return_to_draft(actor=request.user, invoice=_invoice(invoice_id))
+    return services.invoice_return_to_draft(actor=request.user, invoice=_invoice(invoice_id))
 
 
 @invoices.post("/{invoice_id}/finalise", response=InvoiceOut, auth=can_manage_billing)
 def finalise_invoice(request: HttpRequest, invoice_id: Id, payload: FinaliseIn) -> Invoice:
     """Number, render the PDF and send it to the billing contact."""
-    return services.finalise(
+    return services.invoice_finalise(
         actor=request.user, invoice=_invoice(invoice_id), issued_on=payload.issued_on
     )
 
 
 @invoices.post("/{invoice_id}/void", response=InvoiceOut, auth=can_manage_billing)
 def void_invoice(request: HttpRequest, invoice_id: Id, payload: VoidIn) -> Invoice:
-    return services.void(actor=request.user, invoice=_invoice(invoice_id), reason=payload.reason)
+    return services.invoice_void(
+        actor=request.user, invoice=_invoice(invoice_id), reason=payload.reason
+    )
 
 
 @invoices.post("/{invoice_id}/reissue", response={201: InvoiceOut}, auth=can_manage_billing)
 def reissue_invoice(request: HttpRequest, invoice_id: Id) -> Reply[Invoice]:
-    return Reply(201, services.reissue(actor=request.user, invoice=_invoice(invoice_id)))
+    return Reply(201, services.invoice_reissue(actor=request.user, invoice=_invoice(invoice_id)))
 
 
 @invoices.post("/{invoice_id}/payments", response={201: PaymentOut}, auth=can_manage_billing)
 def record_payment(request: HttpRequest, invoice_id: Id, payload: PaymentIn) -> Reply[Payment]:
     return Reply(
         201,
-        services.record_payment(actor=request.user, invoice=_invoice(invoice_id), **payload.dict()),
+        services.payment_record(actor=request.user, invoice=_invoice(invoice_id), **payload.dict()),
     )
 
 
@@ -322,7 +324,7 @@ def issue_credit_note(
 ) -> Reply[CreditNote]:
     return Reply(
         201,
-        services.issue_credit_note(
+        services.credit_note_issue(
             actor=request.user, invoice=_invoice(invoice_id), **payload.dict()
         ),
     )
@@ -332,7 +334,7 @@ def issue_credit_note(
 def add_charge(request: HttpRequest, invoice_id: Id, payload: ChargeIn) -> Reply[ManualCharge]:
     """A manual line (support hours, usage, adjustment) on the invoice's month; drafts only."""
     invoice = _invoice(invoice_id)
-    charge = services.add_manual_charge(actor=request.user, organization=invoice.organization, month=invoice.month,
+    charge = services.manual_charge_add(actor=request.user, organization=invoice.organization, month=invoice.month,
                                         **payload.dict())  # fmt: skip
     return Reply(201, charge)
 

@@ -109,7 +109,7 @@ def _billing_url() -> str:
 @require_POST
 def billing_request_confirmations(request: HttpRequest) -> HttpResponse:
     month = _month_action(request)
-    done = services.request_confirmations(actor=request.user, month=month)
+    done = services.invoices_confirmation_request(actor=request.user, month=month)
     asked = sum(1 for invoice in done if invoice.state == InvoiceState.AWAITING_CONFIRMATION)
     messages.success(
         request, f"{asked} confirmation requests sent; {len(done) - asked} covered by a contract."
@@ -121,7 +121,7 @@ def billing_request_confirmations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def billing_finalise(request: HttpRequest) -> HttpResponse:
     month = _month_action(request)
-    issued = services.finalise_confirmed(actor=request.user, month=month)
+    issued = services.invoices_finalise_confirmed(actor=request.user, month=month)
     messages.success(request, f"{len(issued)} invoices issued and sent.")
     return redirect(f"{_billing_url()}?month={month}")
 
@@ -183,21 +183,26 @@ def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
 @requires(MANAGE)
 @require_POST
 def invoice_request_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.request_confirmation, "Confirmation requested.")
+    return _act(request, pk, services.invoice_confirmation_request, "Confirmation requested.")
 
 
 @requires(MANAGE)
 @require_POST
 def invoice_return_to_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, services.return_to_draft, "Back to draft; the next run refreshes its lines."
+        request,
+        pk,
+        services.invoice_return_to_draft,
+        "Back to draft; the next run refreshes its lines.",
     )
 
 
 @requires(MANAGE)
 @require_POST
 def invoice_finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.finalise, "Invoice issued and sent to the billing contact.")
+    return _act(
+        request, pk, services.invoice_finalise, "Invoice issued and sent to the billing contact."
+    )
 
 
 @requires(MANAGE)
@@ -205,7 +210,7 @@ def invoice_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 def invoice_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(Invoice, pk=pk)
     try:
-        new = services.reissue(actor=request.user, invoice=invoice)
+        new = services.invoice_reissue(actor=request.user, invoice=invoice)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("invoicing:invoice-detail", pk=pk)
@@ -233,7 +238,7 @@ def invoice_record_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     def call(invoice: Invoice, data: dict[str, Any]) -> None:
         upload = data["email_file"]
         content = read_upload(upload, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
-        services.record_email_confirmation(actor=request.user, invoice=invoice, file_name=upload_name(upload),
+        services.invoice_email_confirmation_record(actor=request.user, invoice=invoice, file_name=upload_name(upload),
                                            content=content, sender_confirmed=data["sender_confirmed"])  # fmt: skip
 
     return _invoice_form(request, pk, EmailConfirmationForm, "Record a confirmation received by email", call,
@@ -243,28 +248,28 @@ def invoice_record_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(MANAGE)
 def invoice_payment(request: HttpRequest, pk: int) -> HttpResponse:
     return _invoice_form(request, pk, PaymentForm, "Record a payment",
-                         lambda invoice, data: services.record_payment(actor=request.user, invoice=invoice, **data),
+                         lambda invoice, data: services.payment_record(actor=request.user, invoice=invoice, **data),
                          "Payment recorded.")  # fmt: skip
 
 
 @requires(MANAGE)
 def invoice_credit_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _invoice_form(request, pk, CreditNoteForm, "Issue a credit note",
-                         lambda invoice, data: services.issue_credit_note(actor=request.user, invoice=invoice, **data),
+                         lambda invoice, data: services.credit_note_issue(actor=request.user, invoice=invoice, **data),
                          "Credit note issued and sent.")  # fmt: skip
 
 
 @requires(MANAGE)
 def invoice_void(request: HttpRequest, pk: int) -> HttpResponse:
     return _invoice_form(request, pk, VoidForm, "Void the invoice",
-                         lambda invoice, data: services.void(actor=request.user, invoice=invoice, **data),
+                         lambda invoice, data: services.invoice_void(actor=request.user, invoice=invoice, **data),
                          "Invoice voided; it keeps its number.")  # fmt: skip
 
 
 @requires(MANAGE)
 def invoice_add_charge(request: HttpRequest, pk: int) -> HttpResponse:
     def call(invoice: Invoice, data: dict[str, Any]) -> None:
-        services.add_manual_charge(
+        services.manual_charge_add(
             actor=request.user, organization=invoice.organization, month=invoice.month, **data
         )
 
@@ -283,7 +288,7 @@ def charge_delete(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     try:
-        services.remove_manual_charge(actor=request.user, charge=charge)
+        services.manual_charge_remove(actor=request.user, charge=charge)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -340,10 +345,10 @@ def confirmation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("answer") == "question":
-                services.raise_question(token=token, question=form.cleaned_data["question"])
+                services.invoice_question_raise(token=token, question=form.cleaned_data["question"])
                 answer = "question"
             else:
-                services.confirm_delivery(token=token)
+                services.invoice_delivery_confirm(token=token)
                 answer = "confirmed"
         except LinkRefused as refused:
             return render(

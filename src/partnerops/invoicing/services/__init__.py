@@ -8,48 +8,53 @@ reminders. Callers use ``from partnerops.invoicing import services``.
                questioned
 """
 
-from partnerops.invoicing.services.charges import add_manual_charge, remove_manual_charge
+from partnerops.invoicing.services.charges import manual_charge_add, manual_charge_remove
 from partnerops.invoicing.services.confirmation import (
-    confirm_delivery,
     confirmation_link,
     confirming_senders,
+    invoice_confirmation_request,
+    invoice_delivery_confirm,
+    invoice_email_confirmation_record,
+    invoice_question_raise,
+    invoice_return_to_draft,
+    invoices_confirmation_request,
     open_confirmation,
-    raise_question,
-    record_email_confirmation,
-    request_confirmation,
-    request_confirmations,
-    return_to_draft,
 )
-from partnerops.invoicing.services.issue import finalise, finalise_confirmed, reissue, void
+from partnerops.invoicing.services.issue import (
+    invoice_finalise,
+    invoice_reissue,
+    invoice_void,
+    invoices_finalise_confirmed,
+)
 from partnerops.invoicing.services.payments import (
     balance,
+    credit_note_issue,
     credited,
-    issue_credit_note,
     paid,
-    record_payment,
+    payment_record,
 )
-from partnerops.invoicing.services.reminders import send_overdue_reminders
+from partnerops.invoicing.services.reminders import overdue_reminders_send
 
 __all__ = [
-    "add_manual_charge",
     "balance",
-    "confirm_delivery",
     "confirmation_link",
     "confirming_senders",
+    "credit_note_issue",
     "credited",
-    "finalise",
-    "finalise_confirmed",
-    "issue_credit_note",
+    "invoice_confirmation_request",
+    "invoice_delivery_confirm",
+    "invoice_email_confirmation_record",
+    "invoice_finalise",
+    "invoice_question_raise",
+    "invoice_reissue",
+    "invoice_return_to_draft",
+    "invoice_void",
+    "invoices_confirmation_request",
+    "invoices_finalise_confirmed",
+    "manual_charge_add",
+    "manual_charge_remove",
     "open_confirmation",
+    "overdue_reminders_send",
     "paid",
-    "raise_question",
-    "record_email_confirmation",
-    "record_payment",
-    "reissue",
-    "remove_manual_charge",
-    "request_confirmation",
-    "request_confirmations",
-    "return_to_draft",
-    "send_overdue_reminders",
-    "void",
+    "payment_record",
 ]

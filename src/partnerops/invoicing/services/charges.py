@@ -32,7 +32,7 @@ def _month_open(organization: Organization, month: str) -> None:
 
 
 @transaction.atomic
-def add_manual_charge(
+def manual_charge_add(
     *, actor: Any, organization: Organization, month: str, kind: str, description: str,
     quantity: Decimal, unit_amount: Decimal, account_code: str = "",
 ) -> ManualCharge:  # fmt: skip
@@ -49,7 +49,7 @@ def add_manual_charge(
 
 
 @transaction.atomic
-def remove_manual_charge(*, actor: Any, charge: ManualCharge) -> None:
+def manual_charge_remove(*, actor: Any, charge: ManualCharge) -> None:
     _month_open(charge.organization, charge.month)
     audit.record(actor=actor, instance=charge, action=audit.AuditAction.DELETE)
     organization, month = charge.organization, charge.month

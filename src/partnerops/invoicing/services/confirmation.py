@@ -42,7 +42,7 @@ def confirmation_link(request: ConfirmationRequest) -> str:
 
 
 @transaction.atomic
-def request_confirmation(*, actor: Any, invoice: Invoice) -> Invoice:
+def invoice_confirmation_request(*, actor: Any, invoice: Invoice) -> Invoice:
     """Ask the community representative to confirm delivery, or, where a contract covers
     delivery, mark the draft confirmed without asking."""
     invoice = locked_invoice(invoice)
@@ -68,11 +68,11 @@ def request_confirmation(*, actor: Any, invoice: Invoice) -> Invoice:
     return invoice
 
 
-def request_confirmations(*, actor: Any, month: str) -> list[Invoice]:
+def invoices_confirmation_request(*, actor: Any, month: str) -> list[Invoice]:
     """Every draft of the month, each in its own transaction."""
     parse_month(month)
     drafts = Invoice.objects.filter(month=month, state=S.DRAFT).order_by("id")
-    return [request_confirmation(actor=actor, invoice=invoice) for invoice in drafts]
+    return [invoice_confirmation_request(actor=actor, invoice=invoice) for invoice in drafts]
 
 
 def _queue_confirmation_email(invoice: Invoice, request: ConfirmationRequest) -> None:
@@ -132,7 +132,7 @@ def _use(token: str) -> tuple[ConfirmationRequest, Invoice]:
 
 
 @transaction.atomic
-def confirm_delivery(*, token: str) -> Invoice:
+def invoice_delivery_confirm(*, token: str) -> Invoice:
     request, invoice = _use(token)
     before = invoice.state
     move(invoice, S.CONFIRMED)
@@ -151,7 +151,7 @@ def confirm_delivery(*, token: str) -> Invoice:
 
 
 @transaction.atomic
-def raise_question(*, token: str, question: str) -> Invoice:
+def invoice_question_raise(*, token: str, question: str) -> Invoice:
     """The community is not satisfied or unsure: the invoice waits, the owner is told."""
     if not question.strip():
         raise ValidationError({"question": "Write your question, so that we can answer it."})
@@ -186,7 +186,7 @@ def confirming_senders(invoice: Invoice) -> dict[str, str]:
 
 
 @transaction.atomic
-def record_email_confirmation(
+def invoice_email_confirmation_record(
     *, actor: Any, invoice: Invoice, file_name: str, content: bytes, sender_confirmed: bool = False
 ) -> Invoice:
     """Operations files the community's confirming email (the .eml) against the invoice.
@@ -219,7 +219,7 @@ def record_email_confirmation(
 
 
 @transaction.atomic
-def return_to_draft(*, actor: Any, invoice: Invoice) -> Invoice:
+def invoice_return_to_draft(*, actor: Any, invoice: Invoice) -> Invoice:
     """Back to draft (e.g. after a question or restated costs); open links stop working."""
     invoice = locked_invoice(invoice)
     before = invoice.state

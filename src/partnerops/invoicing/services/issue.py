@@ -1,4 +1,4 @@
-"""Issue (numbered, PDF, sent), void (keeps its number) and re-issue."""
+"""Issue (numbered, PDF, sent), invoice_void (keeps its number) and re-issue."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _bill_to(invoice: Invoice) -> tuple[str, str]:
 
 
 @transaction.atomic
-def finalise(*, actor: Any, invoice: Invoice, issued_on: dt.date | None = None) -> Invoice:
+def invoice_finalise(*, actor: Any, invoice: Invoice, issued_on: dt.date | None = None) -> Invoice:
     """Number (gapless, under a lock), render the PDF and send it to the billing contact."""
     invoice = locked_invoice(invoice)
     before = invoice.state
@@ -60,7 +60,7 @@ def finalise(*, actor: Any, invoice: Invoice, issued_on: dt.date | None = None) 
     return invoice
 
 
-def finalise_confirmed(
+def invoices_finalise_confirmed(
     *, actor: Any, month: str, issued_on: dt.date | None = None
 ) -> list[Invoice]:
     """Issue every confirmed invoice of the month, one transaction each."""
@@ -68,7 +68,9 @@ def finalise_confirmed(
     confirmed = Invoice.objects.filter(month=month, state=S.CONFIRMED).order_by(
         "organization__name", "id"
     )
-    return [finalise(actor=actor, invoice=invoice, issued_on=issued_on) for invoice in confirmed]
+    return [
+        invoice_finalise(actor=actor, invoice=invoice, issued_on=issued_on) for invoice in confirmed
+    ]
 
 
 def _queue_invoice_email(invoice: Invoice, pdf: bytes) -> None:
@@ -92,7 +94,7 @@ def _queue_invoice_email(invoice: Invoice, pdf: bytes) -> None:
 
 
 @transaction.atomic
-def void(*, actor: Any, invoice: Invoice, reason: str) -> Invoice:
+def invoice_void(*, actor: Any, invoice: Invoice, reason: str) -> Invoice:
     """Cancel an issued invoice that nobody paid; it keeps its number (no gap)."""
     invoice = locked_invoice(invoice)
     if not reason.strip():
@@ -108,7 +110,7 @@ def void(*, actor: Any, invoice: Invoice, reason: str) -> Invoice:
 
 
 @transaction.atomic
-def reissue(*, actor: Any, invoice: Invoice) -> Invoice:
+def invoice_reissue(*, actor: Any, invoice: Invoice) -> Invoice:
     """A new draft for a voided invoice's community and month, built from today's data."""
     invoice = locked_invoice(invoice)
     if invoice.state != S.VOID:

@@ -49,7 +49,7 @@ def _settle_if_nothing_owed(invoice: Invoice, actor: Any) -> None:
 
 
 @transaction.atomic
-def record_payment(
+def payment_record(
     *, actor: Any, invoice: Invoice, amount: Decimal, received_on: dt.date, reference: str = ""
 ) -> Payment:
     """A payment, possibly partial; the invoice is paid when nothing is left to pay."""
@@ -75,7 +75,7 @@ def record_payment(
 
 
 @transaction.atomic
-def issue_credit_note(
+def credit_note_issue(
     *, actor: Any, invoice: Invoice, amount: Decimal, reason: str, issued_on: dt.date | None = None
 ) -> CreditNote:
     """A numbered correction; together they never exceed what the invoice still owes."""

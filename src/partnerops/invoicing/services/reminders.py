@@ -15,7 +15,7 @@ from partnerops.invoicing.services.payments import balance
 from partnerops.outbox.services import queue_email
 
 
-def send_overdue_reminders(today: dt.date) -> list[Invoice]:
+def overdue_reminders_send(today: dt.date) -> list[Invoice]:
     """One reminder per threshold passed (configurable days after the due date), the
     latest one only when catching up; paid or voided invoices get none."""
     reminded = []

@@ -67,15 +67,15 @@ class Command(BaseCommand):
             )
 
     def _request_confirmations(self, options: dict[str, Any]) -> None:
-        from partnerops.invoicing.services import request_confirmations
+        from partnerops.invoicing.services import invoices_confirmation_request
 
-        done = request_confirmations(actor=None, month=options["month"])
+        done = invoices_confirmation_request(actor=None, month=options["month"])
         self.stdout.write(f"{len(done)} drafts sent for confirmation or confirmed by contract")
 
     def _finalise(self, options: dict[str, Any]) -> None:
-        from partnerops.invoicing.services import finalise_confirmed
+        from partnerops.invoicing.services import invoices_finalise_confirmed
 
-        issued = finalise_confirmed(
+        issued = invoices_finalise_confirmed(
             actor=None, month=options["month"], issued_on=options["issued_on"]
         )
         self.stdout.write(f"{len(issued)} invoices issued: {', '.join(i.number for i in issued)}")
@@ -90,7 +90,7 @@ class Command(BaseCommand):
             self.stdout.write(content, ending="")
 
     def _remind(self, options: dict[str, Any]) -> None:
-        from partnerops.invoicing.services import send_overdue_reminders
+        from partnerops.invoicing.services import overdue_reminders_send
 
-        reminded = send_overdue_reminders(options["today"] or timezone.localdate())
+        reminded = overdue_reminders_send(options["today"] or timezone.localdate())
         self.stdout.write(f"{len(reminded)} overdue reminders queued")
