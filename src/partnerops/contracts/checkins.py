@@ -20,6 +20,7 @@ from partnerops.core.signed_links import LinkRefused, make_token, read_token
 from partnerops.crm.models import Engagement
 from partnerops.crm.states import Phase, Status
 from partnerops.outbox.services import queue_email
+from partnerops.outbox.templating import render_named
 
 PURPOSE = "check-in"
 
@@ -84,18 +85,24 @@ def _queue_email(check_in: CheckIn) -> None:
 
     assert check_in.contact is not None
     profile = get_profile()
+    email = render_named(
+        "satisfaction-check-in",
+        {
+            "contact_name": check_in.contact.name,
+            "our_name": profile.name,
+            "link": f"{settings.SITE_URL}{link_for(check_in)}",
+            "link_days": settings.CHECK_IN_LINK_DAYS,
+        },
+    )
     queue_email(
         key=f"check-in:{check_in.pk}",
         to=[check_in.contact.email],
         from_email=profile.partnerships_email,
         reply_to=[profile.partnerships_email],
         engagement=check_in.engagement,
-        subject=f"How is your {profile.name} service going?",
-        body=(
-            f"Hello {check_in.contact.name},\n\nHow likely are you to recommend {profile.name}'s service "
-            f"to a colleague? Two questions, one minute:\n\n{settings.SITE_URL}{link_for(check_in)}\n\n"
-            f"The link works once and for {settings.CHECK_IN_LINK_DAYS} days.\n\n{profile.name}'s Partnerships Team"
-        ),
+        subject=email.subject,
+        body=email.body,
+        html_body=email.html_body,
     )
 
 

@@ -23,6 +23,7 @@ from partnerops.invoicing.audit_actions import InvoicingAction
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
 from partnerops.invoicing.plan import Draft, Plan, plan_month
 from partnerops.outbox.services import Attachment, queue_email
+from partnerops.outbox.templating import render_named
 
 
 @dataclass
@@ -204,13 +205,16 @@ def lines_csv(plan: Plan) -> bytes:
 
 def _queue_summary(run: BillingRun, plan: Plan, actor: Any) -> None:
     profile = get_profile()
+    email = render_named("billing-run-summary", {"our_name": profile.name, "month": run.month,
+                                                 "communities": len(plan.drafts), "summary": run.summary})  # fmt: skip
     queue_email(
         key=f"billing-run:{run.pk}",
         to=[profile.operations_email],
         cc=[profile.partnerships_email],
         from_email=profile.partnerships_email,
-        subject=f"{profile.name}: invoices for {run.month} ({len(plan.drafts)} communities)",
-        body=run.summary,
+        subject=email.subject,
+        body=email.body,
+        html_body=email.html_body,
         attachments=[Attachment(f"billing-{run.month}.csv", lines_csv(plan), "text/csv")],
         actor=actor,
     )

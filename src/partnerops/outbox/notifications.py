@@ -8,6 +8,7 @@ from django.conf import settings
 
 from partnerops.core.models import Notification
 from partnerops.outbox.services import queue_email
+from partnerops.outbox.templating import render_named
 
 
 def notify_once(
@@ -23,8 +24,14 @@ def notify_once(
     if not created:
         return None
     if recipient.email:
-        url = f"\n\n{settings.SITE_URL}{link}" if link else ""
-        queue_email(
-            key=f"notification:{key}", to=[recipient.email], subject=subject, body=body + url
+        email = render_named(
+            "team-notification",
+            {
+                "subject": subject,
+                "body": body,
+                "url": f"{settings.SITE_URL}{link}" if link else "",
+            },
         )
+        queue_email(key=f"notification:{key}", to=[recipient.email], subject=email.subject,
+                    body=email.body, html_body=email.html_body)  # fmt: skip
     return notification

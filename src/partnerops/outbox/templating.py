@@ -118,3 +118,15 @@ def sample_email_context() -> dict[str, Any]:
         "scheduling_link": "https://example.org/meet", "tier": "Research", "price": "USD 1,500.00 monthly",
         "today": timezone.localdate(), "link": "https://example.org/shared",
     })  # fmt: skip
+
+
+def render_named(key: str, context: dict[str, Any]) -> RenderedEmail:
+    """One of PartnerOps' own emails (``outbox.defaults``): the administrators' version
+    if they saved one under ``key``, else the built-in text; rendered in the sandbox."""
+    from partnerops.outbox.defaults import SYSTEM_TEMPLATES
+
+    template = EmailTemplate.objects.filter(key=key).first()
+    if template is None:
+        name, _, subject, body = SYSTEM_TEMPLATES[key]
+        template = EmailTemplate(key=key, name=name, subject=subject, body=body)
+    return render_email(template, context)

@@ -26,6 +26,7 @@ from partnerops.invoicing.plan import parse_month
 from partnerops.invoicing.services._common import S, locked_invoice, move, record_state
 from partnerops.outbox.notifications import notify_once
 from partnerops.outbox.services import queue_email
+from partnerops.outbox.templating import render_named
 
 PURPOSE = "invoice-confirmation"
 
@@ -77,10 +78,13 @@ def invoices_confirmation_request(*, actor: Any, month: str) -> list[Invoice]:
 
 def _queue_confirmation_email(invoice: Invoice, request: ConfirmationRequest) -> None:
     profile = get_profile()
-    lines = "\n".join(
-        f"  {line.description}: {invoice.currency} {line.amount:,.2f}"
-        for line in invoice.lines.all()
-    )
+    email = render_named("invoice-confirmation", {
+        "contact_name": request.contact.name if request.contact else "", "our_name": profile.name,
+        "fiscal_sponsor": profile.fiscal_sponsor_name, "partner": invoice.organization.name, "month": invoice.month,
+        "currency": invoice.currency, "total": f"{invoice.total:,.2f}",
+        "lines": [{"description": line.description, "amount": f"{line.amount:,.2f}"} for line in invoice.lines.all()],
+        "link": f"{settings.SITE_URL}{confirmation_link(request)}", "link_days": settings.CONFIRMATION_LINK_DAYS,
+    })  # fmt: skip
     queue_email(
         key=f"invoice-confirmation:{request.pk}",
         to=[request.email],
@@ -88,15 +92,9 @@ def _queue_confirmation_email(invoice: Invoice, request: ConfirmationRequest) ->
         from_email=profile.partnerships_email,
         reply_to=[profile.operations_email],
         engagement=invoice.engagement,
-        subject=f"Please confirm {profile.name}'s service for {invoice.month}",
-        body=(
-            f"Hello {request.contact.name if request.contact else ''},\n\n"
-            f"Before {profile.fiscal_sponsor_name} invoices {invoice.organization.name} for {invoice.month}, "
-            f"please confirm that the service was delivered as expected:\n\n{lines}\n"
-            f"  Total: {invoice.currency} {invoice.total:,.2f}\n\n"
-            f"Confirm, or ask a question, here (the link works once, for {settings.CONFIRMATION_LINK_DAYS} days):\n"
-            f"{settings.SITE_URL}{confirmation_link(request)}\n\n{profile.name}'s Partnerships Team"
-        ),
+        subject=email.subject,
+        body=email.body,
+        html_body=email.html_body,
     )
 
 

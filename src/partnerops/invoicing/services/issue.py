@@ -23,6 +23,7 @@ from partnerops.invoicing.models import (
 from partnerops.invoicing.plan import parse_month
 from partnerops.invoicing.services._common import S, locked_invoice, move, record_state
 from partnerops.outbox.services import Attachment, queue_email
+from partnerops.outbox.templating import render_named
 
 
 def _bill_to(invoice: Invoice) -> tuple[str, str]:
@@ -75,6 +76,13 @@ def invoices_finalise_confirmed(
 
 def _queue_invoice_email(invoice: Invoice, pdf: bytes) -> None:
     profile = get_profile()
+    assert invoice.due_on is not None
+    email = render_named("invoice-issued", {
+        "number": invoice.number, "our_name": profile.name, "fiscal_sponsor": profile.fiscal_sponsor_name,
+        "partner": invoice.organization.name, "month": invoice.month, "currency": invoice.currency,
+        "total": f"{invoice.total:,.2f}", "due_on": f"{invoice.due_on:%Y-%m-%d}",
+        "payment_instructions": settings.INVOICE_PAYMENT_INSTRUCTIONS,
+    })  # fmt: skip
     queue_email(
         key=f"invoice-issued:{invoice.pk}:{invoice.number}",
         to=[invoice.bill_to_email],
@@ -82,13 +90,9 @@ def _queue_invoice_email(invoice: Invoice, pdf: bytes) -> None:
         from_email=profile.operations_email,
         reply_to=[profile.operations_email],
         engagement=invoice.engagement,
-        subject=f"Invoice {invoice.number} from {profile.fiscal_sponsor_name} for {profile.name}, {invoice.month}",
-        body=(
-            f"Hello,\n\nPlease find attached invoice {invoice.number} for {profile.name}'s service to "
-            f"{invoice.organization.name} in {invoice.month}: {invoice.currency} {invoice.total:,.2f}, "
-            f"due by {invoice.due_on:%Y-%m-%d}.\n\n{settings.INVOICE_PAYMENT_INSTRUCTIONS}\n\n"
-            f"{profile.fiscal_sponsor_name}"
-        ),
+        subject=email.subject,
+        body=email.body,
+        html_body=email.html_body,
         attachments=[Attachment(f"invoice-{invoice.number}.pdf", pdf, "application/pdf")],
     )
 

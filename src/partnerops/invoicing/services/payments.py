@@ -26,6 +26,7 @@ from partnerops.invoicing.models import (
 from partnerops.invoicing.plan import account_code
 from partnerops.invoicing.services._common import ZERO, S, locked_invoice, record_state
 from partnerops.outbox.services import Attachment, queue_email
+from partnerops.outbox.templating import render_named
 
 
 def credited(invoice: Invoice) -> Decimal:
@@ -114,10 +115,20 @@ def credit_note_issue(
 def _queue_credit_note_email(note: CreditNote, pdf: bytes) -> None:
     invoice, number, amount = note.invoice, note.number, note.amount
     profile = get_profile()
+    email = render_named(
+        "credit-note-issued",
+        {
+            "number": number,
+            "invoice_number": invoice.number,
+            "currency": invoice.currency,
+            "amount": f"{amount:,.2f}",
+            "reason": note.reason,
+            "fiscal_sponsor": profile.fiscal_sponsor_name,
+        },
+    )
     queue_email(
         key=f"credit-note:{note.pk}", to=[invoice.bill_to_email], cc=[profile.operations_email],
         from_email=profile.operations_email, engagement=invoice.engagement,
-        subject=f"Credit note {number} for invoice {invoice.number}",
-        body=f"Hello,\n\nPlease find attached credit note {number} ({invoice.currency} {amount:,.2f}) for invoice {invoice.number}: {note.reason}\n\n{profile.fiscal_sponsor_name}",
+        subject=email.subject, body=email.body, html_body=email.html_body,
         attachments=[Attachment(f"credit-note-{number}.pdf", pdf, "application/pdf")],
     )  # fmt: skip

@@ -13,6 +13,7 @@ from partnerops.invoicing.models import (
 from partnerops.invoicing.services._common import S
 from partnerops.invoicing.services.payments import balance
 from partnerops.outbox.services import queue_email
+from partnerops.outbox.templating import render_named
 
 
 def overdue_reminders_send(today: dt.date) -> list[Invoice]:
@@ -30,13 +31,22 @@ def overdue_reminders_send(today: dt.date) -> list[Invoice]:
         passed = next((days for days in thresholds if late >= days), None)
         if passed is None or not invoice.bill_to_email:
             continue
+        email = render_named(
+            "invoice-overdue",
+            {
+                "number": invoice.number,
+                "month": invoice.month,
+                "currency": invoice.currency,
+                "balance": f"{balance(invoice):,.2f}",
+                "due_on": f"{invoice.due_on:%Y-%m-%d}",
+                "payment_instructions": settings.INVOICE_PAYMENT_INSTRUCTIONS,
+                "fiscal_sponsor": profile.fiscal_sponsor_name,
+            },
+        )
         email_row = queue_email(
             key=f"invoice-overdue:{invoice.pk}:{passed}", to=[invoice.bill_to_email],
             cc=[profile.operations_email], from_email=profile.operations_email, engagement=invoice.engagement,
-            subject=f"Reminder: invoice {invoice.number} was due on {invoice.due_on:%Y-%m-%d}",
-            body=(f"Hello,\n\nOur records show {invoice.currency} {balance(invoice):,.2f} still open on invoice "
-                  f"{invoice.number} ({invoice.month}), due on {invoice.due_on:%Y-%m-%d}. If you have paid, thank you "
-                  f"and please ignore this reminder.\n\n{settings.INVOICE_PAYMENT_INSTRUCTIONS}\n\n{profile.fiscal_sponsor_name}"),
+            subject=email.subject, body=email.body, html_body=email.html_body,
         )  # fmt: skip
         if email_row is not None:
             reminded.append(invoice)
