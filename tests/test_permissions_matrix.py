@@ -35,7 +35,7 @@ from partnerops.invoicing import services as invoicing
 from partnerops.invoicing.models import Invoice, NumberSequence
 from partnerops.invoicing.run import billing_run
 from partnerops.outbox.models import EmailTemplate
-from partnerops.outbox.services import Attachment, queue_email
+from partnerops.outbox.services import Attachment, email_queue
 from partnerops.playbooks import documents as playbook_documents
 from partnerops.playbooks import engine
 from partnerops.playbooks.handoff import handoff_issue_create
@@ -108,7 +108,7 @@ def world(db: None) -> dict[str, Any]:
     hub = hub_services.hub_create(
         actor=owner, name="matrix", community=organization, cluster="c", provider="gcp"
     )
-    outbound = queue_email(
+    outbound = email_queue(
         key="matrix", to=["a@b.org"], subject="s", body="b", attachments=[Attachment("a.txt", b"a")]
     )
     assert outbound is not None
@@ -168,7 +168,7 @@ def world(db: None) -> dict[str, Any]:
             "contracts_formaldocumentversion": contract_services.formal_document_add(
                 actor=owner, document="sla", version="1", effective_on=dt.date(2026, 1, 1)
             ),
-            "contracts_checkinschedule": checkins.schedule_set(
+            "contracts_checkinschedule": checkins.check_in_schedule_set(
                 actor=owner,
                 engagement=engagement,
                 interval_months=3,

@@ -184,7 +184,7 @@ def test_auto_renewal_at_the_end_date(partnerships_user: Any) -> None:
 
 def test_check_ins_are_sent_on_schedule_once(executed: Any, partnerships_user: Any) -> None:
     _run_twice(D(2026, 12, 1))
-    checkins.schedule_set(
+    checkins.check_in_schedule_set(
         actor=partnerships_user,
         engagement=executed.engagement,
         interval_months=3,
@@ -219,7 +219,7 @@ def test_a_failed_email_is_retried_by_the_next_tick(
     executed: Any, partnerships_user: Any, settings: Any
 ) -> None:
     _run_twice(D(2026, 12, 1))
-    checkins.schedule_set(
+    checkins.check_in_schedule_set(
         actor=partnerships_user,
         engagement=executed.engagement,
         interval_months=3,

@@ -24,7 +24,7 @@ from partnerops.crm.states import Phase, Status
 from partnerops.hubs.models import Hub, HubState
 from partnerops.invoicing.services import overdue_reminders_send
 from partnerops.outbox.notifications import notify_once
-from partnerops.outbox.services import send_queued
+from partnerops.outbox.services import emails_send_queued
 
 
 @dataclass
@@ -62,7 +62,7 @@ def run(today: dt.date) -> TickReport:
         with transaction.atomic():
             step(today, report)
     # Outside any transaction: the network is slow and a mail server may be down.
-    report.emails = [f"{name} {count}" for name, count in send_queued().items() if count]
+    report.emails = [f"{name} {count}" for name, count in emails_send_queued().items() if count]
     return report
 
 
@@ -175,7 +175,7 @@ def _remind_renewals(today: dt.date, report: TickReport) -> None:
 
 
 def _check_ins(today: dt.date, report: TickReport) -> None:
-    for check_in in checkins.send_due(today):
+    for check_in in checkins.check_ins_send_due(today):
         report.check_ins.append(check_in.engagement.organization.name)
 
 

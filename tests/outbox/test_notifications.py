@@ -9,7 +9,7 @@ from django.core import mail
 
 from partnerops.outbox.models import OutboundEmail
 from partnerops.outbox.notifications import notify_once
-from partnerops.outbox.services import send_queued
+from partnerops.outbox.services import emails_send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,6 @@ def test_once_per_key_and_sent_by_the_outbox(partnerships_user: Any) -> None:
     assert first is not None
     assert notify_once(recipient=partnerships_user, key="k1", subject="Ends soon", body="b") is None
     assert OutboundEmail.objects.get().key == "notification:k1"
-    assert send_queued()["sent"] == 1
+    assert emails_send_queued()["sent"] == 1
     assert [message.subject for message in mail.outbox] == ["Ends soon"]
     assert mail.outbox[0].body.endswith("http://127.0.0.1:8000/x/")

@@ -17,7 +17,7 @@ from partnerops.crm.models import Engagement, EntryKind
 from partnerops.crm.states import Phase, Status
 from partnerops.outbox.models import EmailStatus, EmailTemplate, OutboundEmail
 from partnerops.playbooks import documents
-from partnerops.playbooks.engine import advance, run_resume, run_start, step_complete
+from partnerops.playbooks.engine import run_advance, run_resume, run_start, step_complete
 from partnerops.playbooks.models import (
     Document,
     DocumentKind,
@@ -306,7 +306,7 @@ def test_advance_is_idempotent_on_a_finished_run(
     smtp: Inbox, lead: Engagement, partnerships_user: Any
 ) -> None:
     run = start(partnerships_user, lead, "hail-the-lead")
-    again = advance(actor=partnerships_user, run=run)
+    again = run_advance(actor=partnerships_user, run=run)
     assert again.state == RunState.DONE and len(smtp.received) == 1
     with pytest.raises(DomainError, match="no failed step"):
         run_resume(actor=partnerships_user, run=run)

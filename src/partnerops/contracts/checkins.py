@@ -19,14 +19,14 @@ from partnerops.core.profile import get_profile
 from partnerops.core.signed_links import LinkRefused, make_token, read_token
 from partnerops.crm.models import Engagement
 from partnerops.crm.states import Phase, Status
-from partnerops.outbox.services import queue_email
+from partnerops.outbox.services import email_queue
 from partnerops.outbox.templating import render_named
 
 PURPOSE = "check-in"
 
 
 @transaction.atomic
-def schedule_set(
+def check_in_schedule_set(
     *, actor: Any, engagement: Engagement, interval_months: int, next_due_on: dt.date
 ) -> CheckInSchedule:
     schedule, created = CheckInSchedule.objects.get_or_create(
@@ -54,7 +54,7 @@ def link_for(check_in: CheckIn) -> str:
     return reverse("check-in", args=[make_token(purpose=PURPOSE, object_id=check_in.pk)])
 
 
-def send_due(today: dt.date) -> list[CheckIn]:
+def check_ins_send_due(today: dt.date) -> list[CheckIn]:
     """Send every check-in due by ``today`` to partners in service; schedules move on."""
     sent = []
     due = CheckInSchedule.objects.select_for_update().filter(
@@ -94,7 +94,7 @@ def _queue_email(check_in: CheckIn) -> None:
             "link_days": settings.CHECK_IN_LINK_DAYS,
         },
     )
-    queue_email(
+    email_queue(
         key=f"check-in:{check_in.pk}",
         to=[check_in.contact.email],
         from_email=profile.partnerships_email,
@@ -122,7 +122,7 @@ def open_check_in(token: str) -> CheckIn:
 
 
 @transaction.atomic
-def answer(*, token: str, score: int, comment: str) -> CheckIn:
+def check_in_answer(*, token: str, score: int, comment: str) -> CheckIn:
     check_in = open_check_in(token)
     # Lock, then check again: two submissions of the same link cannot both count.
     locked = CheckIn.objects.select_for_update().get(pk=check_in.pk)

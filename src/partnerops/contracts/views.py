@@ -384,7 +384,9 @@ def check_in_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = CheckInScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        checkins.schedule_set(actor=request.user, engagement=engagement, **form.cleaned_data)
+        checkins.check_in_schedule_set(
+            actor=request.user, engagement=engagement, **form.cleaned_data
+        )
         messages.success(request, "Check-in schedule saved.")
         return redirect("crm:engagement-detail", pk=pk)
     return _form_page(request, form, f"Satisfaction check-ins for {engagement.organization}")
@@ -402,7 +404,7 @@ def check_in_survey(request: HttpRequest, token: str) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            checkins.answer(token=token, **form.cleaned_data)
+            checkins.check_in_answer(token=token, **form.cleaned_data)
         except LinkRefused as refused:
             return render(
                 request, "contracts/check_in_refused.html", {"reason": str(refused)}, status=410

@@ -22,7 +22,7 @@ from partnerops.core.profile import get_profile
 from partnerops.invoicing.audit_actions import InvoicingAction
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
 from partnerops.invoicing.plan import Draft, Plan, plan_month
-from partnerops.outbox.services import Attachment, queue_email
+from partnerops.outbox.services import Attachment, email_queue
 from partnerops.outbox.templating import render_named
 
 
@@ -207,7 +207,7 @@ def _queue_summary(run: BillingRun, plan: Plan, actor: Any) -> None:
     profile = get_profile()
     email = render_named("billing-run-summary", {"our_name": profile.name, "month": run.month,
                                                  "communities": len(plan.drafts), "summary": run.summary})  # fmt: skip
-    queue_email(
+    email_queue(
         key=f"billing-run:{run.pk}",
         to=[profile.operations_email],
         cc=[profile.partnerships_email],

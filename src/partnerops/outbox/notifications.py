@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from partnerops.core.models import Notification
-from partnerops.outbox.services import queue_email
+from partnerops.outbox.services import email_queue
 from partnerops.outbox.templating import render_named
 
 
@@ -32,6 +32,6 @@ def notify_once(
                 "url": f"{settings.SITE_URL}{link}" if link else "",
             },
         )
-        queue_email(key=f"notification:{key}", to=[recipient.email], subject=email.subject,
+        email_queue(key=f"notification:{key}", to=[recipient.email], subject=email.subject,
                     body=email.body, html_body=email.html_body)  # fmt: skip
     return notification

@@ -1,7 +1,7 @@
 """Queue emails in the database and send them from a worker, at most once each.
 
-``queue_email`` stores the message in the caller's transaction (so a rolled-back
-action sends nothing). ``send_queued`` claims one message at a time with a
+``email_queue`` stores the message in the caller's transaction (so a rolled-back
+action sends nothing). ``emails_send_queued`` claims one message at a time with a
 conditional UPDATE (queued/failed -> sending), so two workers never send the same
 row; a failure is recorded and retried with backoff; after MAX_ATTEMPTS it gives up
 and stays visible. A message stuck in "sending" (a worker died mid-send) is not
@@ -49,7 +49,7 @@ class Attachment:
     content_type: str = ""
 
 
-def queue_email(
+def email_queue(
     *,
     key: str,
     to: list[str],
@@ -125,7 +125,7 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
-def send_queued(*, limit: int = 100, now: dt.datetime | None = None) -> dict[str, int]:
+def emails_send_queued(*, limit: int = 100, now: dt.datetime | None = None) -> dict[str, int]:
     """Send what is due, one message at a time; returns counts by outcome."""
     counts = {"sent": 0, "failed": 0, "gave_up": 0}
     connection = get_connection()
@@ -182,7 +182,7 @@ class NotDelivered(Exception):
     """The email is stored but has not left yet (the mail server refused or is down)."""
 
 
-def send_now(email_id: int) -> None:
+def email_send_now(email_id: int) -> None:
     """Send one stored email at once (a playbook step waits for it); NotDelivered when it
     cannot leave now: it stays in the outbox, which retries it with backoff."""
     email = OutboundEmail.objects.get(pk=email_id)

@@ -21,7 +21,7 @@ from partnerops.crm import services as crm
 from partnerops.crm.models import Engagement, EntryKind, TimelineEntry
 from partnerops.crm.states import Phase, Status
 from partnerops.outbox.models import EmailTemplate
-from partnerops.outbox.services import Attachment, queue_email, send_now
+from partnerops.outbox.services import Attachment, email_queue, email_send_now
 from partnerops.outbox.templating import email_context, render_email
 from partnerops.playbooks import documents, handoff
 from partnerops.playbooks.models import Document, DocumentKind, RunStep
@@ -85,7 +85,7 @@ def send_email(step: RunStep, actor: Any) -> Outcome:
     engagement = step.run.engagement
     existing = step.result.get("email_id")
     if existing:  # stored on an earlier attempt: only its delivery is retried
-        return Outcome(deliver=partial(send_now, existing))
+        return Outcome(deliver=partial(email_send_now, existing))
     template = EmailTemplate.objects.filter(key=step.params.get("template", "")).first()
     if template is None:
         raise DomainError(f"There is no email template '{step.params.get('template')}'.")
@@ -105,7 +105,7 @@ def send_email(step: RunStep, actor: Any) -> Outcome:
     cc = [address for who in step.params.get("cc", []) for address in recipients(engagement, who)]
     files, document_ids = _attachments(step, actor, engagement)
     profile = get_profile()
-    email = queue_email(
+    email = email_queue(
         key=f"playbook-run:{step.run_id}:step:{step.position}", to=to, cc=cc,
         from_email=profile.partnerships_email, reply_to=[profile.partnerships_email], subject=rendered.subject,
         body=rendered.body, html_body=rendered.html_body, attachments=files, engagement=engagement, actor=actor,
@@ -116,7 +116,7 @@ def send_email(step: RunStep, actor: Any) -> Outcome:
         f", cc {', '.join(cc)}" if cc else ""
     )
     return Outcome(
-        {"email_id": email.pk, "documents": document_ids}, partial(send_now, email.pk), note
+        {"email_id": email.pk, "documents": document_ids}, partial(email_send_now, email.pk), note
     )
 
 

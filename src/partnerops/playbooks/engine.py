@@ -61,7 +61,7 @@ def run_start(*, actor: Any, engagement: Engagement, playbook: Playbook) -> Play
     if not playbook.active:
         raise DomainError(f"The playbook '{playbook.name}' is retired.")
     run = _create_run(actor, engagement, playbook)
-    return advance(actor=actor, run=run)
+    return run_advance(actor=actor, run=run)
 
 
 def current_step(run: PlaybookRun) -> RunStep | None:
@@ -72,7 +72,7 @@ def current_step(run: PlaybookRun) -> RunStep | None:
     )
 
 
-def advance(*, actor: Any, run: PlaybookRun) -> PlaybookRun:
+def run_advance(*, actor: Any, run: PlaybookRun) -> PlaybookRun:
     """Do automatic steps until a manual one, a failure, or the end."""
     while True:
         step = current_step(run)
@@ -186,7 +186,7 @@ def step_complete(*, actor: Any, step: RunStep, notes: str = "", skip: bool = Fa
         raise DomainError(f"'{step.title}' is done by PartnerOps; resume the run to retry it.")
     if not _execute(step, actor, notes=notes.strip(), skip=skip):
         return _set_state(run, RunState.FAILED)
-    return advance(actor=actor, run=run)
+    return run_advance(actor=actor, run=run)
 
 
 def run_resume(*, actor: Any, run: PlaybookRun) -> PlaybookRun:
@@ -198,4 +198,4 @@ def run_resume(*, actor: Any, run: PlaybookRun) -> PlaybookRun:
         # A manual step whose action failed is retried by ticking it again.
         RunStep.objects.filter(pk=step.pk).update(state=StepState.PENDING)
         return _set_state(run, RunState.WAITING)
-    return advance(actor=actor, run=run)
+    return run_advance(actor=actor, run=run)

@@ -25,7 +25,7 @@ from partnerops.invoicing.models import (
 from partnerops.invoicing.plan import parse_month
 from partnerops.invoicing.services._common import S, locked_invoice, move, record_state
 from partnerops.outbox.notifications import notify_once
-from partnerops.outbox.services import queue_email
+from partnerops.outbox.services import email_queue
 from partnerops.outbox.templating import render_named
 
 PURPOSE = "invoice-confirmation"
@@ -85,7 +85,7 @@ def _queue_confirmation_email(invoice: Invoice, request: ConfirmationRequest) ->
         "lines": [{"description": line.description, "amount": f"{line.amount:,.2f}"} for line in invoice.lines.all()],
         "link": f"{settings.SITE_URL}{confirmation_link(request)}", "link_days": settings.CONFIRMATION_LINK_DAYS,
     })  # fmt: skip
-    queue_email(
+    email_queue(
         key=f"invoice-confirmation:{request.pk}",
         to=[request.email],
         cc=[profile.operations_email],

@@ -22,7 +22,7 @@ from partnerops.invoicing.models import (
 )
 from partnerops.invoicing.plan import parse_month
 from partnerops.invoicing.services._common import S, locked_invoice, move, record_state
-from partnerops.outbox.services import Attachment, queue_email
+from partnerops.outbox.services import Attachment, email_queue
 from partnerops.outbox.templating import render_named
 
 
@@ -83,7 +83,7 @@ def _queue_invoice_email(invoice: Invoice, pdf: bytes) -> None:
         "total": f"{invoice.total:,.2f}", "due_on": f"{invoice.due_on:%Y-%m-%d}",
         "payment_instructions": settings.INVOICE_PAYMENT_INSTRUCTIONS,
     })  # fmt: skip
-    queue_email(
+    email_queue(
         key=f"invoice-issued:{invoice.pk}:{invoice.number}",
         to=[invoice.bill_to_email],
         cc=[profile.operations_email],

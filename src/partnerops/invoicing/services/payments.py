@@ -25,7 +25,7 @@ from partnerops.invoicing.models import (
 )
 from partnerops.invoicing.plan import account_code
 from partnerops.invoicing.services._common import ZERO, S, locked_invoice, record_state
-from partnerops.outbox.services import Attachment, queue_email
+from partnerops.outbox.services import Attachment, email_queue
 from partnerops.outbox.templating import render_named
 
 
@@ -126,7 +126,7 @@ def _queue_credit_note_email(note: CreditNote, pdf: bytes) -> None:
             "fiscal_sponsor": profile.fiscal_sponsor_name,
         },
     )
-    queue_email(
+    email_queue(
         key=f"credit-note:{note.pk}", to=[invoice.bill_to_email], cc=[profile.operations_email],
         from_email=profile.operations_email, engagement=invoice.engagement,
         subject=email.subject, body=email.body, html_body=email.html_body,

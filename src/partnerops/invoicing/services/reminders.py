@@ -12,7 +12,7 @@ from partnerops.invoicing.models import (
 )
 from partnerops.invoicing.services._common import S
 from partnerops.invoicing.services.payments import balance
-from partnerops.outbox.services import queue_email
+from partnerops.outbox.services import email_queue
 from partnerops.outbox.templating import render_named
 
 
@@ -43,7 +43,7 @@ def overdue_reminders_send(today: dt.date) -> list[Invoice]:
                 "fiscal_sponsor": profile.fiscal_sponsor_name,
             },
         )
-        email_row = queue_email(
+        email_row = email_queue(
             key=f"invoice-overdue:{invoice.pk}:{passed}", to=[invoice.bill_to_email],
             cc=[profile.operations_email], from_email=profile.operations_email, engagement=invoice.engagement,
             subject=email.subject, body=email.body, html_body=email.html_body,

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from partnerops.outbox.services import send_queued
+from partnerops.outbox.services import emails_send_queued
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            counts = send_queued()
+            counts = emails_send_queued()
             if any(counts.values()):
                 self.stdout.write(", ".join(f"{name} {count}" for name, count in counts.items()))
             if not options["loop"]:
