@@ -123,7 +123,7 @@ MATRIX: dict[str, Rule] = {
     "contracts:calendar-rotate": page(
         "New calendar address (POST)", EVERY_ROLE, method="POST", ok=302
     ),
-    "contracts:notifications": page("Your notifications", EVERY_ROLE),
+    "outbox:notifications": page("Your notifications", EVERY_ROLE),
     "check-in": public("Satisfaction survey by signed single-use link"),
     "calendar-feed": public("iCalendar feed at a secret address"),
     # Hubs
@@ -348,7 +348,7 @@ MATRIX: dict[str, Rule] = {
 # Admin pages whose model is history: nobody adds, changes or deletes it there.
 READ_ONLY_ADMIN_MODELS = (
     "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
-    "core_notification", "core_calendarfeed", "costs_costimport", "costs_costline",
+    "outbox_notification", "contracts_calendarfeed", "costs_costimport", "costs_costline",
     "outbox_outboundemail", "outbox_emailattachment",
     "playbooks_playbookrun", "playbooks_runstep", "playbooks_document", "playbooks_receivedemail",
     "playbooks_handoffissue",

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from partnerops.contracts import calendar, checkins
 from partnerops.contracts import services as contract_services
 from partnerops.contracts.models import CheckIn, Extension
-from partnerops.core.models import AuditEvent, Notification, OrganisationProfile
+from partnerops.core.models import AuditEvent, OrganisationProfile
 from partnerops.core.profile import get_profile
 from partnerops.core.roles import Role
 from partnerops.core.tokens import api_token_create
@@ -34,7 +34,7 @@ from partnerops.invoicing import documents
 from partnerops.invoicing import services as invoicing
 from partnerops.invoicing.models import Invoice, NumberSequence
 from partnerops.invoicing.run import billing_run
-from partnerops.outbox.models import EmailTemplate
+from partnerops.outbox.models import EmailTemplate, Notification
 from partnerops.outbox.services import Attachment, email_queue
 from partnerops.playbooks import documents as playbook_documents
 from partnerops.playbooks import engine
@@ -191,8 +191,10 @@ def world(db: None) -> dict[str, Any]:
                 rule="unattributed",
                 amount_nanos=10**9,
             ),
-            "core_notification": Notification.objects.create(recipient=owner, key="k", subject="s"),
-            "core_calendarfeed": calendar.feed_for(owner),
+            "outbox_notification": Notification.objects.create(
+                recipient=owner, key="k", subject="s"
+            ),
+            "contracts_calendarfeed": calendar.feed_for(owner),
             "playbooks_playbook": Playbook.objects.get(key="launch-meeting"),
             "playbooks_documenttemplate": DocumentTemplate.objects.first(),
             "playbooks_issuetemplate": IssueTemplate.objects.first(),

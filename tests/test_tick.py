@@ -19,10 +19,10 @@ from partnerops.contracts.models import (
     CheckInSchedule,
     EndReason,
 )
-from partnerops.core.models import Notification
 from partnerops.crm.states import Phase, Status
 from partnerops.hubs import services as hubs
 from partnerops.hubs.models import HubState
+from partnerops.outbox.models import Notification
 from partnerops.tick import run
 from tests.factories import prospect
 

@@ -12,6 +12,7 @@ admin.site.site_title = "PartnerOps"
 urlpatterns = [
     path("", include("partnerops.core.urls")),
     path("", include("partnerops.crm.urls")),
+    path("", include("partnerops.outbox.urls")),
     path("", include("partnerops.contracts.urls")),
     path("", include("partnerops.hubs.urls")),
     path("", include("partnerops.costs.urls")),

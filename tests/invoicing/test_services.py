@@ -16,12 +16,11 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from partnerops.core.errors import DomainError, TransitionNotAllowed
-from partnerops.core.models import Notification
 from partnerops.core.signed_links import LinkRefused
 from partnerops.invoicing import exports, services
 from partnerops.invoicing.models import ConfirmationSource, Invoice, InvoiceState, NumberSequence
 from partnerops.invoicing.run import billing_run
-from partnerops.outbox.models import OutboundEmail
+from partnerops.outbox.models import Notification, OutboundEmail
 from tests.invoicing.conftest import MONTH, issue, token_for
 
 pytestmark = pytest.mark.django_db

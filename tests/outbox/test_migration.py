@@ -54,3 +54,32 @@ def test_a_previous_release_database_keeps_its_emails_and_content_types() -> Non
     moved = ContentType.objects.get(pk=content_type.pk)
     assert (moved.app_label, moved.model) == ("outbox", "outboundemail")
     assert ContentType.objects.get_for_model(OutboundEmail).pk == content_type.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notifications_and_calendar_feeds_keep_their_rows_when_they_leave_core() -> None:
+    from django.contrib.auth import get_user_model
+
+    from partnerops.contracts.models import CalendarFeed
+    from partnerops.outbox.models import Notification
+
+    before = [("core", "0004_api_token_expires_on"), ("contracts", "0003_invoicing_policies"),
+              ("outbox", "0002_system_email_templates")]  # fmt: skip
+    executor = _executor()
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = get_user_model().objects.create(username="kept")
+    content_type = old.get_model("contenttypes", "ContentType").objects.get_or_create(
+        app_label="core", model="notification"
+    )[0]
+    old.get_model("core", "Notification").objects.create(
+        recipient_id=user.pk, key="kept", subject="Kept"
+    )
+    old.get_model("core", "CalendarFeed").objects.create(user_id=user.pk, token="t" * 40)
+
+    latest = _executor()
+    latest.migrate(latest.loader.graph.leaf_nodes())
+
+    assert Notification.objects.get(key="kept").recipient == user
+    assert CalendarFeed.objects.get(user=user).token == "t" * 40
+    assert ContentType.objects.get(pk=content_type.pk).app_label == "outbox"

@@ -5,6 +5,7 @@ from django.contrib import admin
 from partnerops.contracts.models import (
     Addendum,
     Agreement,
+    CalendarFeed,
     CheckIn,
     CheckInSchedule,
     Deliverable,
@@ -78,3 +79,9 @@ class CheckInScheduleAdmin(AuditedAdmin):
 @admin.register(CheckIn)
 class CheckInAdmin(ReadOnlyAdmin):
     list_display = ("engagement", "due_on", "sent_at", "answered_at", "score")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    list_display = ("user", "rotated_at")
+    exclude = ("token",)

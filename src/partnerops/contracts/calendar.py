@@ -13,10 +13,9 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from partnerops.contracts.audit_actions import ContractsAction
-from partnerops.contracts.models import Agreement
+from partnerops.contracts.models import Agreement, CalendarFeed
 from partnerops.contracts.selectors import IN_FORCE
 from partnerops.core import audit
-from partnerops.core.models import CalendarFeed
 from partnerops.core.profile import get_profile
 from partnerops.crm.models import Engagement
 

@@ -352,3 +352,19 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.engagement} {self.due_on:%Y-%m-%d}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret iCalendar address; rotating it replaces the token."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    rotated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "core_calendarfeed"  # the table it had under core
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"

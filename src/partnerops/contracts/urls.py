@@ -33,7 +33,6 @@ urlpatterns = [
     path("documents/new/", views.formal_document_create, name="formal-document-create"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/rotate/", views.calendar_rotate, name="calendar-rotate"),
-    path("notifications/", views.notifications, name="notifications"),
 ]
 
 # Reached without signing in: the link or the address itself is the credential.

@@ -31,6 +31,7 @@ from partnerops.contracts.forms import (
 from partnerops.contracts.models import (
     Agreement,
     AgreementState,
+    CalendarFeed,
     CheckIn,
     Deliverable,
     FormalDocumentVersion,
@@ -41,7 +42,6 @@ from partnerops.core import audit
 from partnerops.core.access import requires
 from partnerops.core.errors import DomainError
 from partnerops.core.forms import add_service_errors
-from partnerops.core.models import CalendarFeed, Notification
 from partnerops.core.roles import Capability, has_capability
 from partnerops.core.signed_links import LinkRefused
 from partnerops.crm.models import Engagement
@@ -447,8 +447,3 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="partnerops.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(recipient_id=request.user.pk).order_by("-created_at")[:100]
-    return render(request, "contracts/notifications.html", {"notifications": items})

@@ -12,14 +12,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from partnerops.core import audit
-from partnerops.core.models import (
-    ApiToken,
-    AuditEvent,
-    CalendarFeed,
-    Notification,
-    OrganisationProfile,
-    User,
-)
+from partnerops.core.models import ApiToken, AuditEvent, OrganisationProfile, User
 from partnerops.core.roles import Capability, has_capability
 
 
@@ -132,14 +125,3 @@ class OrganisationProfileAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "recipient", "subject", "emailed_at")
-
-
-@admin.register(CalendarFeed)
-class CalendarFeedAdmin(ReadOnlyAdmin):
-    list_display = ("user", "rotated_at")
-    exclude = ("token",)

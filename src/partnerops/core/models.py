@@ -119,39 +119,3 @@ class OrganisationProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Notification(models.Model):
-    """A message for a team member (renewal reminders and the like), created once per key."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    key = models.CharField(
-        max_length=200, unique=True, help_text="What makes it unique, so it is sent once."
-    )
-    subject = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    link = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.subject
-
-
-class CalendarFeed(models.Model):
-    """A person's secret iCalendar address; rotating it replaces the token."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token = models.CharField(max_length=64, unique=True)
-    rotated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"Calendar of {self.user}"

@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin
 from partnerops.core.errors import DomainError
-from partnerops.outbox.models import EmailAttachment, EmailTemplate, OutboundEmail
+from partnerops.outbox.models import EmailAttachment, EmailTemplate, Notification, OutboundEmail
 from partnerops.outbox.templating import render_email, sample_email_context
 
 
@@ -55,3 +55,8 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
 @admin.register(EmailAttachment)
 class EmailAttachmentAdmin(ReadOnlyAdmin):
     list_display = ("filename", "email", "content_type")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "subject", "emailed_at")

@@ -85,3 +85,27 @@ class EmailTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """A message for a team member (renewal reminders and the like), created once per key."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(
+        max_length=200, unique=True, help_text="What makes it unique, so it is sent once."
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "core_notification"  # the table it had under core
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject

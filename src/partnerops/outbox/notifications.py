@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 
-from partnerops.core.models import Notification
+from partnerops.outbox.models import Notification
 from partnerops.outbox.services import email_queue
 from partnerops.outbox.templating import render_named
 
