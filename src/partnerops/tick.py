@@ -100,10 +100,13 @@ def _start_service(today: dt.date, report: TickReport) -> None:
     ).select_related("organization")
     for engagement in engagements:
         engagement_move(
-            actor=None, engagement=engagement, phase=Phase.PARTNER, status=Status.ACTIVE_SERVICE,
+            actor=None,
+            engagement=engagement,
+            phase=Phase.PARTNER,
+            status=Status.ACTIVE_SERVICE,
             occurred_at=_service_started_at(engagement, today),
             note="Service start date reached (partnerops tick).",
-        )  # fmt: skip
+        )
         report.active_service.append(engagement.organization.name)
 
 
@@ -136,9 +139,12 @@ def _stop_service(today: dt.date, report: TickReport) -> None:
         ).exists()
         if not in_force and not running:
             engagement_move(
-                actor=None, engagement=engagement, phase=Phase.PARTNER, status=Status.INACTIVE_SERVICE,
+                actor=None,
+                engagement=engagement,
+                phase=Phase.PARTNER,
+                status=Status.INACTIVE_SERVICE,
                 note="Agreement ended and no hub runs (partnerops tick).",
-            )  # fmt: skip
+            )
             report.inactive_service.append(engagement.organization.name)
 
 
@@ -146,9 +152,11 @@ def _remind_renewals(today: dt.date, report: TickReport) -> None:
     """Reminders to the owner 90, 60 and 30 days before the end, each sent once."""
     furthest = today + dt.timedelta(days=max(settings.RENEWAL_REMINDER_DAYS))
     agreements = Agreement.objects.filter(
-        state__in=[AgreementState.EXECUTED, AgreementState.ACTIVE], end_on__gte=today, end_on__lte=furthest,
+        state__in=[AgreementState.EXECUTED, AgreementState.ACTIVE],
+        end_on__gte=today,
+        end_on__lte=furthest,
         renewed_by__isnull=True,
-    ).select_related("engagement__owner", "engagement__organization")  # fmt: skip
+    ).select_related("engagement__owner", "engagement__organization")
     for agreement in agreements:
         days_left = (agreement.end_on - today).days
         # The nearest threshold reached: a tick missed for a week still sends it, once.
@@ -165,11 +173,15 @@ def _remind_renewals(today: dt.date, report: TickReport) -> None:
             body=(
                 f"The {agreement.get_kind_display().lower()} with {name} for {agreement.tier.name} ends on "
                 f"{agreement.end_on:%Y-%m-%d}. Renew it, extend it, or plan the end of service."
-                + (f" It renews automatically unless notice is given by "
-                   f"{agreement.end_on - dt.timedelta(days=agreement.notice_days):%Y-%m-%d}." if agreement.auto_renew else "")
+                + (
+                    f" It renews automatically unless notice is given by "
+                    f"{agreement.end_on - dt.timedelta(days=agreement.notice_days):%Y-%m-%d}."
+                    if agreement.auto_renew
+                    else ""
+                )
             ),
             link=reverse("contracts:agreement-detail", args=[agreement.pk]),
-        )  # fmt: skip
+        )
         if sent:
             report.reminders.append(f"#{agreement.pk} at {threshold} days")
 

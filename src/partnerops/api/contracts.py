@@ -256,9 +256,12 @@ def transition_agreement(
             message=f"Your role does not allow moving an agreement to {payload.state.label}."
         )
     services.agreement_transition(
-        actor=request.user, agreement=_agreement(agreement_id), state=payload.state, on=payload.on,
+        actor=request.user,
+        agreement=_agreement(agreement_id),
+        state=payload.state,
+        on=payload.on,
         end_reason=payload.end_reason or "",
-    )  # fmt: skip
+    )
     return _agreement(agreement_id)
 
 

@@ -66,12 +66,18 @@ def import_costs(
             names = save_uploads(
                 files, Path(folder) / "exports", limit=settings.COST_UPLOAD_MAX_BYTES
             )
-            usages = save_uploads([usage] if usage else [], Path(folder) / "usage",
-                                  limit=settings.COST_UPLOAD_MAX_BYTES)  # fmt: skip
+            usages = save_uploads(
+                [usage] if usage else [],
+                Path(folder) / "usage",
+                limit=settings.COST_UPLOAD_MAX_BYTES,
+            )
             result = cost_import(
-                actor=request.user, paths=list(names), usage_path=next(iter(usages), None),
-                source=source or None, names={**names, **usages},
-            )  # fmt: skip
+                actor=request.user,
+                paths=list(names),
+                usage_path=next(iter(usages), None),
+                source=source or None,
+                names={**names, **usages},
+            )
         except (ExportError, RulesError, UploadTooLarge) as error:
             raise HttpError(422, str(error)) from None
     body = {

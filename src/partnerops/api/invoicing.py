@@ -280,9 +280,12 @@ def record_email_confirmation(
     is refused (422, field ``sender_confirmed``) unless ``sender_confirmed`` is true."""
     content = read_upload(email_file, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
     return services.invoice_email_confirmation_record(
-        actor=request.user, invoice=_invoice(invoice_id), file_name=upload_name(email_file),
-        content=content, sender_confirmed=sender_confirmed,
-    )  # fmt: skip
+        actor=request.user,
+        invoice=_invoice(invoice_id),
+        file_name=upload_name(email_file),
+        content=content,
+        sender_confirmed=sender_confirmed,
+    )
 
 
 @invoices.post("/{invoice_id}/return-to-draft", response=InvoiceOut, auth=can_manage_billing)
@@ -334,8 +337,9 @@ def issue_credit_note(
 def add_charge(request: HttpRequest, invoice_id: Id, payload: ChargeIn) -> Reply[ManualCharge]:
     """A manual line (support hours, usage, adjustment) on the invoice's month; drafts only."""
     invoice = _invoice(invoice_id)
-    charge = services.manual_charge_add(actor=request.user, organization=invoice.organization, month=invoice.month,
-                                        **payload.dict())  # fmt: skip
+    charge = services.manual_charge_add(
+        actor=request.user, organization=invoice.organization, month=invoice.month, **payload.dict()
+    )
     return Reply(201, charge)
 
 

@@ -221,16 +221,33 @@ def export_running_notes(request: HttpRequest, payload: RunningNotesIn) -> Reply
 def list_emails(request: HttpRequest, engagement_id: Id) -> list[dict[str, Any]]:
     """An engagement's correspondence: emails sent (with delivery status) and received."""
     sent = [
-        {"id": e.pk, "direction": "sent", "subject": e.subject, "sender": e.from_email, "to": e.to, "cc": e.cc,
-         "status": EmailStatus(e.status).label, "error": e.last_error, "at": e.sent_at or e.created_at}
+        {
+            "id": e.pk,
+            "direction": "sent",
+            "subject": e.subject,
+            "sender": e.from_email,
+            "to": e.to,
+            "cc": e.cc,
+            "status": EmailStatus(e.status).label,
+            "error": e.last_error,
+            "at": e.sent_at or e.created_at,
+        }
         for e in OutboundEmail.objects.filter(engagement_id=engagement_id)
-    ]  # fmt: skip
+    ]
     received = [
-        {"id": r.pk, "direction": "received", "subject": r.subject, "sender": r.sender,
-         "to": [a.strip() for a in r.to.split(",") if a.strip()], "cc": [a.strip() for a in r.cc.split(",") if a.strip()],
-         "status": "received", "error": "", "at": r.sent_at}
+        {
+            "id": r.pk,
+            "direction": "received",
+            "subject": r.subject,
+            "sender": r.sender,
+            "to": [a.strip() for a in r.to.split(",") if a.strip()],
+            "cc": [a.strip() for a in r.cc.split(",") if a.strip()],
+            "status": "received",
+            "error": "",
+            "at": r.sent_at,
+        }
         for r in ReceivedEmail.objects.filter(engagement_id=engagement_id)
-    ]  # fmt: skip
+    ]
     return sorted(sent + received, key=lambda item: item["at"], reverse=True)
 
 
@@ -243,8 +260,23 @@ def record_received_email(
     """Record a received email on the running notes from its .eml (multipart)."""
     engagement = get_object_or_404(Engagement, pk=engagement_id)
     content = read_upload(email_file, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
-    received = received_email_record(actor=request.user, engagement=engagement,
-                                     file_name=upload_name(email_file), content=content)  # fmt: skip
-    return Reply(201, {"id": received.pk, "direction": "received", "subject": received.subject, "sender": received.sender,
-                       "to": [received.to] if received.to else [], "cc": [received.cc] if received.cc else [],
-                       "status": "received", "error": "", "at": received.sent_at})  # fmt: skip
+    received = received_email_record(
+        actor=request.user,
+        engagement=engagement,
+        file_name=upload_name(email_file),
+        content=content,
+    )
+    return Reply(
+        201,
+        {
+            "id": received.pk,
+            "direction": "received",
+            "subject": received.subject,
+            "sender": received.sender,
+            "to": [received.to] if received.to else [],
+            "cc": [received.cc] if received.cc else [],
+            "status": "received",
+            "error": "",
+            "at": received.sent_at,
+        },
+    )

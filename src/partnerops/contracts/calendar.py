@@ -66,18 +66,29 @@ def build_feed(user: Any) -> bytes:
         name = agreement.engagement.organization.name
         url = reverse("contracts:agreement-detail", args=[agreement.pk])
         calendar.add_component(
-            _event(f"agreement-{agreement.pk}-end", agreement.end_on, f"Agreement ends: {name}",
-                   f"{agreement.tier.name}, {agreement.currency} {agreement.price} {agreement.get_billing_period_display().lower()}.",
-                   url, stamp)
-        )  # fmt: skip
+            _event(
+                f"agreement-{agreement.pk}-end",
+                agreement.end_on,
+                f"Agreement ends: {name}",
+                f"{agreement.tier.name}, {agreement.currency} {agreement.price} {agreement.get_billing_period_display().lower()}.",
+                url,
+                stamp,
+            )
+        )
         deadline = agreement.end_on - dt.timedelta(
             days=agreement.notice_days if agreement.auto_renew else settings.RENEWAL_WINDOW_DAYS
         )
         what = "Notice deadline (auto-renews)" if agreement.auto_renew else "Start renewal"
         calendar.add_component(
-            _event(f"agreement-{agreement.pk}-renewal", deadline, f"{what}: {name}",
-                   f"Ends {agreement.end_on:%Y-%m-%d}.", url, stamp)
-        )  # fmt: skip
+            _event(
+                f"agreement-{agreement.pk}-renewal",
+                deadline,
+                f"{what}: {name}",
+                f"Ends {agreement.end_on:%Y-%m-%d}.",
+                url,
+                stamp,
+            )
+        )
     follow_ups = (
         Engagement.objects.filter(follow_up_on__isnull=False)
         .exclude(phase="closed")
@@ -86,9 +97,13 @@ def build_feed(user: Any) -> bytes:
     for engagement in follow_ups:
         assert engagement.follow_up_on is not None
         calendar.add_component(
-            _event(f"engagement-{engagement.pk}-follow-up", engagement.follow_up_on,
-                   f"Follow up: {engagement.organization.name}",
-                   f"{engagement.get_phase_display()} / {engagement.get_status_display()}.",
-                   reverse("crm:engagement-detail", args=[engagement.pk]), stamp)
-        )  # fmt: skip
+            _event(
+                f"engagement-{engagement.pk}-follow-up",
+                engagement.follow_up_on,
+                f"Follow up: {engagement.organization.name}",
+                f"{engagement.get_phase_display()} / {engagement.get_status_display()}.",
+                reverse("crm:engagement-detail", args=[engagement.pk]),
+                stamp,
+            )
+        )
     return calendar.to_ical()

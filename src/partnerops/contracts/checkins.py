@@ -57,10 +57,16 @@ def link_for(check_in: CheckIn) -> str:
 def check_ins_send_due(today: dt.date) -> list[CheckIn]:
     """Send every check-in due by ``today`` to partners in service; schedules move on."""
     sent = []
-    due = CheckInSchedule.objects.select_for_update().filter(
-        active=True, next_due_on__lte=today, engagement__phase=Phase.PARTNER,
-        engagement__status=Status.ACTIVE_SERVICE,
-    ).select_related("engagement__organization")  # fmt: skip
+    due = (
+        CheckInSchedule.objects.select_for_update()
+        .filter(
+            active=True,
+            next_due_on__lte=today,
+            engagement__phase=Phase.PARTNER,
+            engagement__status=Status.ACTIVE_SERVICE,
+        )
+        .select_related("engagement__organization")
+    )
     for schedule in due:
         engagement = schedule.engagement
         contact = (
@@ -133,9 +139,12 @@ def check_in_answer(*, token: str, score: int, comment: str) -> CheckIn:
     locked.score, locked.comment, locked.answered_at = score, comment.strip(), timezone.now()
     locked.save(update_fields=["score", "comment", "answered_at"])
     audit.record(
-        actor=None, instance=locked, action=ContractsAction.ANSWERED,
-        changes={"score": {"old": None, "new": score}}, message="via signed link",
-    )  # fmt: skip
+        actor=None,
+        instance=locked,
+        action=ContractsAction.ANSWERED,
+        changes={"score": {"old": None, "new": score}},
+        message="via signed link",
+    )
     return locked
 
 

@@ -23,10 +23,21 @@ class TierForm(forms.ModelForm[ServiceTier]):
     class Meta:
         model = ServiceTier
         fields = [
-            "code", "name", "kind", "effective_from", "monthly_fee", "annual_fee", "hourly_rate", "currency",
-            "cloud_cost_pass_through", "dedicated_cluster_markup_percent", "cloud_markup_on_dedicated", "engineer_fte_per_hub",
-            "hubs_per_engineer", "notes",
-        ]  # fmt: skip
+            "code",
+            "name",
+            "kind",
+            "effective_from",
+            "monthly_fee",
+            "annual_fee",
+            "hourly_rate",
+            "currency",
+            "cloud_cost_pass_through",
+            "dedicated_cluster_markup_percent",
+            "cloud_markup_on_dedicated",
+            "engineer_fte_per_hub",
+            "hubs_per_engineer",
+            "notes",
+        ]
         widgets = {"effective_from": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -41,9 +52,20 @@ class AgreementForm(forms.ModelForm[Agreement]):
     class Meta:
         model = Agreement
         fields = [
-            "kind", "tier", "price", "currency", "billing_period", "start_on", "end_on", "term_months",
-            "auto_renew", "notice_days", "billing_contact", "delivery_basis", "proration",
-        ]  # fmt: skip
+            "kind",
+            "tier",
+            "price",
+            "currency",
+            "billing_period",
+            "start_on",
+            "end_on",
+            "term_months",
+            "auto_renew",
+            "notice_days",
+            "billing_contact",
+            "delivery_basis",
+            "proration",
+        ]
         widgets = {"start_on": DATE, "end_on": DATE}
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:

@@ -36,13 +36,34 @@ from partnerops.crm.services import engagement_move
 from partnerops.crm.states import Phase, Status
 
 TIER_FIELDS = (
-    "name", "kind", "monthly_fee", "annual_fee", "hourly_rate", "currency", "cloud_cost_pass_through",
-    "dedicated_cluster_markup_percent", "cloud_markup_on_dedicated", "engineer_fte_per_hub", "hubs_per_engineer", "notes",
-)  # fmt: skip
+    "name",
+    "kind",
+    "monthly_fee",
+    "annual_fee",
+    "hourly_rate",
+    "currency",
+    "cloud_cost_pass_through",
+    "dedicated_cluster_markup_percent",
+    "cloud_markup_on_dedicated",
+    "engineer_fte_per_hub",
+    "hubs_per_engineer",
+    "notes",
+)
 AGREEMENT_TERMS = (
-    "kind", "tier", "price", "currency", "billing_period", "start_on", "end_on", "term_months",
-    "auto_renew", "notice_days", "billing_contact", "delivery_basis", "proration",
-)  # fmt: skip
+    "kind",
+    "tier",
+    "price",
+    "currency",
+    "billing_period",
+    "start_on",
+    "end_on",
+    "term_months",
+    "auto_renew",
+    "notice_days",
+    "billing_contact",
+    "delivery_basis",
+    "proration",
+)
 # Terms are negotiated until the agreement is ready to sign; afterwards they change
 # only through an extension, an addendum or a renewal.
 EDITABLE_STATES = (AgreementState.DRAFT, AgreementState.NEGOTIATING)
@@ -312,9 +333,12 @@ def _execute(
     if engagement.phase == Phase.PROSPECT:
         # Seed 003: the executed close makes a Partner; seed 004: Needs Admin.
         engagement_move(
-            actor=actor, engagement=engagement, phase=Phase.PARTNER, status=Status.NEEDS_ADMIN,
+            actor=actor,
+            engagement=engagement,
+            phase=Phase.PARTNER,
+            status=Status.NEEDS_ADMIN,
             note=f"Executed close: {agreement.get_kind_display()} for {agreement.tier.name}.",
-        )  # fmt: skip
+        )
 
 
 def _end_renewed(*, actor: Any, renewed_id: int, ended_on: dt.date) -> None:
@@ -343,10 +367,14 @@ def agreement_extend(
         )
     days = steps * settings.EXTENSION_STEP_DAYS
     extension = Extension.objects.create(
-        agreement=locked, steps=steps, days=days, previous_end_on=locked.end_on,
-        new_end_on=locked.end_on + dt.timedelta(days=days), reason=reason.strip(),
+        agreement=locked,
+        steps=steps,
+        days=days,
+        previous_end_on=locked.end_on,
+        new_end_on=locked.end_on + dt.timedelta(days=days),
+        reason=reason.strip(),
         actor=user_or_none(actor),
-    )  # fmt: skip
+    )
     before = audit.snapshot(locked, ("end_on",))
     locked.end_on = extension.new_end_on
     locked.save(update_fields=["end_on", "updated_at"])
@@ -375,11 +403,20 @@ def agreement_renew(
     start = agreement.end_on + dt.timedelta(days=1)
     new_tier = tier or current_tier(agreement.tier.code, start)
     return agreement_create(
-        actor=actor, engagement=agreement.engagement, tier=new_tier, kind=agreement.kind, start_on=start,
-        term_months=agreement.term_months, price=price, billing_period=agreement.billing_period,
-        renews=agreement, auto_renew=agreement.auto_renew, notice_days=agreement.notice_days,
-        billing_contact=agreement.billing_contact, delivery_basis=agreement.delivery_basis,
-    )  # fmt: skip
+        actor=actor,
+        engagement=agreement.engagement,
+        tier=new_tier,
+        kind=agreement.kind,
+        start_on=start,
+        term_months=agreement.term_months,
+        price=price,
+        billing_period=agreement.billing_period,
+        renews=agreement,
+        auto_renew=agreement.auto_renew,
+        notice_days=agreement.notice_days,
+        billing_contact=agreement.billing_contact,
+        delivery_basis=agreement.delivery_basis,
+    )
 
 
 @transaction.atomic
@@ -472,7 +509,9 @@ def agreement_set_formal_documents(
     after = sorted(str(version) for version in versions)
     if before != after:
         audit.record(
-            actor=actor, instance=agreement, action=ContractsAction.FORMAL_DOCUMENTS,
+            actor=actor,
+            instance=agreement,
+            action=ContractsAction.FORMAL_DOCUMENTS,
             changes={"formal_documents": {"old": before, "new": after}},
-        )  # fmt: skip
+        )
     return agreement

@@ -8,17 +8,21 @@ from partnerops.core.transitions import Transitions
 
 S = AgreementState
 
-AGREEMENT_MOVES = Transitions(S, {
-    # A tier confirmed by email is executed by the confirmation itself.
-    S.DRAFT: frozenset({S.NEGOTIATING, S.READY_TO_SIGN, S.EXECUTED, S.ENDED}),
-    S.NEGOTIATING: frozenset({S.READY_TO_SIGN, S.ENDED}),
-    S.READY_TO_SIGN: frozenset({S.OUT_FOR_SIGNATURE, S.NEGOTIATING, S.ENDED}),
-    S.OUT_FOR_SIGNATURE: frozenset({S.EXECUTED, S.NEGOTIATING, S.ENDED}),
-    # Executed becomes active on the start date (partnerops tick) or by hand.
-    S.EXECUTED: frozenset({S.ACTIVE, S.ENDED}),
-    S.ACTIVE: frozenset({S.ENDED}),
-    S.ENDED: frozenset(),
-}, none_left="nothing (it has ended)")  # fmt: skip
+AGREEMENT_MOVES = Transitions(
+    S,
+    {
+        # A tier confirmed by email is executed by the confirmation itself.
+        S.DRAFT: frozenset({S.NEGOTIATING, S.READY_TO_SIGN, S.EXECUTED, S.ENDED}),
+        S.NEGOTIATING: frozenset({S.READY_TO_SIGN, S.ENDED}),
+        S.READY_TO_SIGN: frozenset({S.OUT_FOR_SIGNATURE, S.NEGOTIATING, S.ENDED}),
+        S.OUT_FOR_SIGNATURE: frozenset({S.EXECUTED, S.NEGOTIATING, S.ENDED}),
+        # Executed becomes active on the start date (partnerops tick) or by hand.
+        S.EXECUTED: frozenset({S.ACTIVE, S.ENDED}),
+        S.ACTIVE: frozenset({S.ENDED}),
+        S.ENDED: frozenset(),
+    },
+    none_left="nothing (it has ended)",
+)
 
 
 def check_agreement_move(*, kind: str, current: str, requested: str) -> None:

@@ -154,10 +154,11 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_change, can_sign = has_capability(request.user, CHANGE), has_capability(request.user, SIGN)
     moves = [
-        state for state in AgreementState
+        state
+        for state in AgreementState
         if AGREEMENT_MOVES.allows(agreement.state, state)
         and (can_sign if state in SIGNATURE_STATES else can_change)
-    ]  # fmt: skip
+    ]
     context = {
         "agreement": agreement,
         "moves": moves,
@@ -209,9 +210,13 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(f"Your role does not allow moving an agreement to {state.label}.")
     try:
         services.agreement_transition(
-            actor=request.user, agreement=agreement, state=state, on=form.cleaned_data["on"],
-            end_reason=form.cleaned_data["end_reason"] or "", executed_copy=form.cleaned_data["executed_copy"],
-        )  # fmt: skip
+            actor=request.user,
+            agreement=agreement,
+            state=state,
+            on=form.cleaned_data["on"],
+            end_reason=form.cleaned_data["end_reason"] or "",
+            executed_copy=form.cleaned_data["executed_copy"],
+        )
     except Errors as error:
         messages.error(request, _message(error))
     else:
@@ -290,9 +295,11 @@ def deliverable_create(request: HttpRequest, pk: int) -> HttpResponse:
             due_on=form.cleaned_data["due_on"],
         )
         services.deliverable_update(
-            actor=request.user, deliverable=deliverable, status=form.cleaned_data["status"],
+            actor=request.user,
+            deliverable=deliverable,
+            status=form.cleaned_data["status"],
             delivered_on=form.cleaned_data["delivered_on"],
-        )  # fmt: skip
+        )
         return redirect("contracts:agreement-detail", pk=pk)
     return _form_page(request, form, "New deliverable")
 
@@ -304,9 +311,11 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.deliverable_update(
-                actor=request.user, deliverable=deliverable, status=form.cleaned_data["status"],
+                actor=request.user,
+                deliverable=deliverable,
+                status=form.cleaned_data["status"],
                 delivered_on=form.cleaned_data["delivered_on"],
-            )  # fmt: skip
+            )
         except Errors as error:
             add_service_errors(form, error)
         else:

@@ -32,8 +32,11 @@ class AuditAction(models.TextChoices):
 
 _WORDS: dict[str, str] = {}
 # Events written before actions were enumerations keep the words they had.
-_EARLIER = {"price confirmed": "price confirmed", "auto-renewed": "auto-renewed",
-            "formal documents": "formal documents updated"}  # fmt: skip
+_EARLIER = {
+    "price confirmed": "price confirmed",
+    "auto-renewed": "auto-renewed",
+    "formal documents": "formal documents updated",
+}
 
 
 def register_actions(*enumerations: type[models.TextChoices]) -> None:

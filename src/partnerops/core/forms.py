@@ -45,6 +45,7 @@ class ApiTokenForm(forms.Form):
         max_length=100, help_text="What the token is for, e.g. 'nightly import'."
     )
     expires_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Optional: the last day it works. Empty: until you revoke it.",
-    )  # fmt: skip
+    )

@@ -54,7 +54,7 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     "notes, void, exports)",
     Capability.VIEW_AUDIT_LOG: "reads the audit trail",
     Capability.MANAGE_SETTINGS: "edits Settings and uses the Django admin (templates, playbooks, users)",
-}  # fmt: skip
+}
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {

@@ -58,9 +58,23 @@ def freeze(value: Any, where: str = "context") -> Any:
 # Django templates (emails, issues) -----------------------------------------------------
 
 ALLOWED_TAGS = (
-    "autoescape", "comment", "cycle", "filter", "firstof", "for", "if", "ifchanged", "now",
-    "regroup", "resetcycle", "spaceless", "templatetag", "verbatim", "widthratio", "with",
-)  # fmt: skip
+    "autoescape",
+    "comment",
+    "cycle",
+    "filter",
+    "firstof",
+    "for",
+    "if",
+    "ifchanged",
+    "now",
+    "regroup",
+    "resetcycle",
+    "spaceless",
+    "templatetag",
+    "verbatim",
+    "widthratio",
+    "with",
+)
 REFUSED_FILTERS = {"pprint"}  # repr() of values: nothing a message needs
 
 

@@ -35,15 +35,22 @@ def api_token_create(
         raise DomainError("A token cannot expire before today.")
     secret = secrets.token_urlsafe(32)
     plaintext = f"{TOKEN_PREFIX}{secret}"
-    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=plaintext[:10],
-                                    digest=_digest(plaintext), expires_on=expires_on)  # fmt: skip
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name[:100],
+        prefix=plaintext[:10],
+        digest=_digest(plaintext),
+        expires_on=expires_on,
+    )
     audit.record(
         actor=actor,
         instance=token,
         action=audit.AuditAction.CREATE,
-        changes={"name": {"old": None, "new": token.name},
-                 "expires_on": {"old": None, "new": str(expires_on) if expires_on else None}},
-    )  # fmt: skip
+        changes={
+            "name": {"old": None, "new": token.name},
+            "expires_on": {"old": None, "new": str(expires_on) if expires_on else None},
+        },
+    )
     return token, plaintext
 
 

@@ -99,8 +99,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     plaintext = None
     if request.method == "POST" and form.is_valid():
         try:
-            _, plaintext = api_token_create(actor=request.user, name=form.cleaned_data["name"],
-                                            expires_on=form.cleaned_data["expires_on"])  # fmt: skip
+            _, plaintext = api_token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
         except DomainError as error:
             add_service_errors(form, error)
         else:

@@ -266,13 +266,28 @@ def read_groups(
         if currency is None:
             raise ExportError(f"{path}: {lines} line(s) have no currency.")
         groups.append(
-            Group(str(path), month, currency, account, service, category, hub_label or None, cluster_label or None,
-                  gross or ZERO, credits or ZERO, lines)
-        )  # fmt: skip
+            Group(
+                str(path),
+                month,
+                currency,
+                account,
+                service,
+                category,
+                hub_label or None,
+                cluster_label or None,
+                gross or ZERO,
+                credits or ZERO,
+                lines,
+            )
+        )
     source = SourceFile(
-        path=path, format=export_format.key, provider=export_format.provider, checksum=scan.checksum,
-        lines=sum(group.lines for group in groups), months=tuple(sorted({group.month for group in groups})),
-    )  # fmt: skip
+        path=path,
+        format=export_format.key,
+        provider=export_format.provider,
+        checksum=scan.checksum,
+        lines=sum(group.lines for group in groups),
+        months=tuple(sorted({group.month for group in groups})),
+    )
     return source, groups
 
 
@@ -284,11 +299,15 @@ def _too_large(path: Path, limits: ReadLimits) -> ExportError:
 
 def _month_column(format_key: str) -> str:
     return {
-        "gcp-billing-json": "(column invoice.month)", "gcp-billing-parquet": "(column invoice.month)",
-        "gcp-billing-csv": "(column invoice.month)", "aws-cur2": "(column bill_billing_period_start_date)",
-        "aws-cur-legacy": "(column bill/BillingPeriodStartDate)", "azure-cost-export": "(column BillingPeriodStartDate or Date)",
-        "gcp-billing-report": "(column Month)", "aws-cost-explorer": "(first column)",
-    }.get(format_key, "")  # fmt: skip
+        "gcp-billing-json": "(column invoice.month)",
+        "gcp-billing-parquet": "(column invoice.month)",
+        "gcp-billing-csv": "(column invoice.month)",
+        "aws-cur2": "(column bill_billing_period_start_date)",
+        "aws-cur-legacy": "(column bill/BillingPeriodStartDate)",
+        "azure-cost-export": "(column BillingPeriodStartDate or Date)",
+        "gcp-billing-report": "(column Month)",
+        "aws-cost-explorer": "(first column)",
+    }.get(format_key, "")
 
 
 def _message(error: Exception) -> str:
@@ -421,9 +440,13 @@ def attribute(
 
 
 def _read_named(
-    connection: duckdb.DuckDBPyConnection, path: Path, shown: str, rules: Rules,
-    months: set[str] | None, limits: ReadLimits,
-) -> tuple[SourceFile, list[Group]]:  # fmt: skip
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    shown: str,
+    rules: Rules,
+    months: set[str] | None,
+    limits: ReadLimits,
+) -> tuple[SourceFile, list[Group]]:
     try:
         return read_groups(connection, path, rules, months, limits)
     except ExportError as error:
@@ -452,10 +475,17 @@ def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
         )
         exact_total = sum(exact.values(), ZERO)
         summary = MonthSummary(
-            month=month, currency=currency, total=round_cents(exact_total), exact_total=exact_total,
+            month=month,
+            currency=currency,
+            total=round_cents(exact_total),
+            exact_total=exact_total,
             unattributed=rounded[None],
-            communities=[CommunityAmount(key[0], key[1], rounded[key], exact[key]) for key in rounded if key is not None],
-        )  # fmt: skip
+            communities=[
+                CommunityAmount(key[0], key[1], rounded[key], exact[key])
+                for key in rounded
+                if key is not None
+            ],
+        )
         summary.accounts = _reconcile_accounts(items)
         groups = {id(share.group): share.group for share in items}.values()
         summary.credits = round_cents(

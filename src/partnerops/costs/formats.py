@@ -380,41 +380,83 @@ def _aws_cost_explorer(
 
 FORMATS: tuple[Format, ...] = (
     Format(
-        "gcp-billing-json", "gcp", "GCP Cloud Billing export, newline-delimited JSON",
-        lambda s: s.kind == "json" and s.has("billing_account_id", "cost", "invoice"), _gcp_json,
+        "gcp-billing-json",
+        "gcp",
+        "GCP Cloud Billing export, newline-delimited JSON",
+        lambda s: s.kind == "json" and s.has("billing_account_id", "cost", "invoice"),
+        _gcp_json,
     ),
     Format(
-        "gcp-billing-parquet", "gcp", "GCP Cloud Billing export, Parquet",
-        lambda s: s.kind == "parquet" and s.has("billing_account_id", "cost", "invoice"), _gcp_parquet,
+        "gcp-billing-parquet",
+        "gcp",
+        "GCP Cloud Billing export, Parquet",
+        lambda s: s.kind == "parquet" and s.has("billing_account_id", "cost", "invoice"),
+        _gcp_parquet,
     ),
     Format(
-        "gcp-billing-csv", "gcp", "GCP Cloud Billing export flattened to CSV (billing_account_id, invoice.month, cost, ...)",
-        lambda s: s.kind == "csv" and s.has("billing_account_id", "cost") and bool(s.first("invoice.month", "invoice_month")),
+        "gcp-billing-csv",
+        "gcp",
+        "GCP Cloud Billing export flattened to CSV (billing_account_id, invoice.month, cost, ...)",
+        lambda s: (
+            s.kind == "csv"
+            and s.has("billing_account_id", "cost")
+            and bool(s.first("invoice.month", "invoice_month"))
+        ),
         _gcp_csv,
     ),
     Format(
-        "aws-cur2", "aws", "AWS CUR 2.0 (bill_billing_period_start_date, line_item_unblended_cost, resource_tags)",
-        lambda s: s.has("bill_billing_period_start_date", "line_item_unblended_cost", "line_item_usage_account_id"), _aws,
+        "aws-cur2",
+        "aws",
+        "AWS CUR 2.0 (bill_billing_period_start_date, line_item_unblended_cost, resource_tags)",
+        lambda s: s.has(
+            "bill_billing_period_start_date",
+            "line_item_unblended_cost",
+            "line_item_usage_account_id",
+        ),
+        _aws,
     ),
     Format(
-        "aws-cur-legacy", "aws", "AWS legacy CUR (bill/BillingPeriodStartDate, lineItem/UnblendedCost, resourceTags/user:*)",
-        lambda s: s.has("bill/BillingPeriodStartDate", "lineItem/UnblendedCost", "lineItem/UsageAccountId"), _aws,
+        "aws-cur-legacy",
+        "aws",
+        "AWS legacy CUR (bill/BillingPeriodStartDate, lineItem/UnblendedCost, resourceTags/user:*)",
+        lambda s: s.has(
+            "bill/BillingPeriodStartDate", "lineItem/UnblendedCost", "lineItem/UsageAccountId"
+        ),
+        _aws,
     ),
     Format(
-        "azure-cost-export", "azure", "Azure cost export CSV (SubscriptionId, CostInBillingCurrency, Tags, Date)",
-        lambda s: s.kind == "csv" and s.has("SubscriptionId", "CostInBillingCurrency") and bool(s.first("BillingPeriodStartDate", "Date")),
+        "azure-cost-export",
+        "azure",
+        "Azure cost export CSV (SubscriptionId, CostInBillingCurrency, Tags, Date)",
+        lambda s: (
+            s.kind == "csv"
+            and s.has("SubscriptionId", "CostInBillingCurrency")
+            and bool(s.first("BillingPeriodStartDate", "Date"))
+        ),
         _azure,
     ),
     Format(
-        "gcp-billing-report", "gcp", "GCP billing report CSV by project (Month, Project name, Project ID, Subtotal ($))",
-        lambda s: s.kind == "csv" and s.has("Month", "Project ID") and bool(s.first("Subtotal ($)", "Subtotal")), _gcp_report,
+        "gcp-billing-report",
+        "gcp",
+        "GCP billing report CSV by project (Month, Project name, Project ID, Subtotal ($))",
+        lambda s: (
+            s.kind == "csv"
+            and s.has("Month", "Project ID")
+            and bool(s.first("Subtotal ($)", "Subtotal"))
+        ),
+        _gcp_report,
     ),
     Format(
-        "aws-cost-explorer", "aws", "AWS Cost Explorer CSV by linked account (first column 'Linked account')",
-        lambda s: s.kind == "csv" and next(iter(s.columns), "").strip().lower() in ("linked account", "linked account($)"),
+        "aws-cost-explorer",
+        "aws",
+        "AWS Cost Explorer CSV by linked account (first column 'Linked account')",
+        lambda s: (
+            s.kind == "csv"
+            and next(iter(s.columns), "").strip().lower() in ("linked account", "linked account($)")
+        ),
         _aws_cost_explorer,
     ),
-)  # fmt: skip
+)
 
 
 def _kind(path: Path) -> str:

@@ -104,10 +104,16 @@ def _store(
     imports = {}
     for file in attribution.files:
         imports[str(file.path)] = CostImport.objects.create(
-            source=sources[file.path], file_name=file.path.name, checksum=file.checksum, format=file.format,
-            provider=file.provider, months=list(file.months), lines=file.lines, usage_checksum=usage_checksum,
+            source=sources[file.path],
+            file_name=file.path.name,
+            checksum=file.checksum,
+            format=file.format,
+            provider=file.provider,
+            months=list(file.months),
+            lines=file.lines,
+            usage_checksum=usage_checksum,
             imported_by=user_or_none(actor),
-        )  # fmt: skip
+        )
     CostLine.objects.bulk_create(_aggregate(attribution.shares, imports, sources), batch_size=2000)
     _mark_superseded()
     for cost_import_row in imports.values():
@@ -132,10 +138,19 @@ def _aggregate(
         group = share.group
         hub = share.hub
         key = (
-            group.file, group.month, group.currency, group.account, group.service, group.category,
-            hub.hub_id if hub else None, hub.name if hub else "", hub.community_id if hub else None,
-            hub.community if hub else "", share.rule, share.reason,
-        )  # fmt: skip
+            group.file,
+            group.month,
+            group.currency,
+            group.account,
+            group.service,
+            group.category,
+            hub.hub_id if hub else None,
+            hub.name if hub else "",
+            hub.community_id if hub else None,
+            hub.community if hub else "",
+            share.rule,
+            share.reason,
+        )
         credit_share = (
             group.credits * share.amount / group.amount if group.amount else group.credits
         )
@@ -213,8 +228,19 @@ def stored_shares(month: str) -> list[Share]:
     """The stored rows of a month as the engine's shares, to summarise them the same way."""
     shares = []
     for line in CostLine.objects.filter(month=month).order_by("id"):
-        group = Group(line.source, line.month, line.currency, line.account, line.service, line.category,
-                      None, None, line.amount - line.credits, line.credits, line.lines)  # fmt: skip
+        group = Group(
+            line.source,
+            line.month,
+            line.currency,
+            line.account,
+            line.service,
+            line.category,
+            None,
+            None,
+            line.amount - line.credits,
+            line.credits,
+            line.lines,
+        )
         hub = (
             HubRule(
                 line.hub_name,

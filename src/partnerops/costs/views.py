@@ -53,14 +53,23 @@ def _import(request: HttpRequest, form: ImportForm) -> HttpResponse | None:
     form got an error instead."""
     with tempfile.TemporaryDirectory(prefix="partnerops-costs-") as folder:
         try:
-            names = save_uploads(form.cleaned_data["files"], Path(folder) / "exports",
-                                 limit=settings.COST_UPLOAD_MAX_BYTES)  # fmt: skip
-            usage = save_uploads([form.cleaned_data["usage"]] if form.cleaned_data["usage"] else [],
-                                 Path(folder) / "usage", limit=settings.COST_UPLOAD_MAX_BYTES)  # fmt: skip
+            names = save_uploads(
+                form.cleaned_data["files"],
+                Path(folder) / "exports",
+                limit=settings.COST_UPLOAD_MAX_BYTES,
+            )
+            usage = save_uploads(
+                [form.cleaned_data["usage"]] if form.cleaned_data["usage"] else [],
+                Path(folder) / "usage",
+                limit=settings.COST_UPLOAD_MAX_BYTES,
+            )
             result = cost_import(
-                actor=request.user, paths=list(names), usage_path=next(iter(usage), None),
-                source=form.cleaned_data["source"] or None, names={**names, **usage},
-            )  # fmt: skip
+                actor=request.user,
+                paths=list(names),
+                usage_path=next(iter(usage), None),
+                source=form.cleaned_data["source"] or None,
+                names={**names, **usage},
+            )
         except (ExportError, RulesError, UploadTooLarge) as error:
             form.add_error(None, str(error))
             return None

@@ -49,30 +49,38 @@ PHASE_STATUSES: dict[Phase, frozenset[Status]] = {
     Phase.CLOSED: frozenset({Status.INACTIVE_LEAD, Status.INACTIVE_SERVICE}),
 }
 
-PHASE_MOVES = Transitions(Phase, {
-    # Qualified when a good fit and able to partner (MANIAC-T).
-    Phase.LEAD: frozenset({Phase.QUALIFIED_LEAD, Phase.CLOSED}),
-    # Prospect on a verbal close; back to Lead when qualification turns out wrong.
-    Phase.QUALIFIED_LEAD: frozenset({Phase.PROSPECT, Phase.LEAD, Phase.CLOSED}),
-    # Partner at the executed close.
-    Phase.PROSPECT: frozenset({Phase.PARTNER, Phase.QUALIFIED_LEAD, Phase.CLOSED}),
-    Phase.PARTNER: frozenset({Phase.CLOSED}),
-    # A closed lead can be reopened; a former partner comes back as a new engagement.
-    Phase.CLOSED: frozenset({Phase.LEAD}),
-}, phrase="the next phases are")  # fmt: skip
+PHASE_MOVES = Transitions(
+    Phase,
+    {
+        # Qualified when a good fit and able to partner (MANIAC-T).
+        Phase.LEAD: frozenset({Phase.QUALIFIED_LEAD, Phase.CLOSED}),
+        # Prospect on a verbal close; back to Lead when qualification turns out wrong.
+        Phase.QUALIFIED_LEAD: frozenset({Phase.PROSPECT, Phase.LEAD, Phase.CLOSED}),
+        # Partner at the executed close.
+        Phase.PROSPECT: frozenset({Phase.PARTNER, Phase.QUALIFIED_LEAD, Phase.CLOSED}),
+        Phase.PARTNER: frozenset({Phase.CLOSED}),
+        # A closed lead can be reopened; a former partner comes back as a new engagement.
+        Phase.CLOSED: frozenset({Phase.LEAD}),
+    },
+    phrase="the next phases are",
+)
 
-STATUS_MOVES = Transitions(Status, {
-    Status.ACTIVE_LEAD: frozenset({Status.INACTIVE_LEAD, Status.WAITING, Status.NEEDS_ADMIN}),
-    Status.INACTIVE_LEAD: frozenset({Status.ACTIVE_LEAD, Status.WAITING}),
-    Status.WAITING: frozenset(
-        {Status.ACTIVE_LEAD, Status.INACTIVE_LEAD, Status.NEEDS_ADMIN, Status.ACTIVE_SERVICE}
-    ),
-    Status.NEEDS_ADMIN: frozenset(
-        {Status.ACTIVE_SERVICE, Status.ACTIVE_LEAD, Status.WAITING, Status.INACTIVE_SERVICE}
-    ),
-    Status.ACTIVE_SERVICE: frozenset({Status.INACTIVE_SERVICE, Status.WAITING}),
-    Status.INACTIVE_SERVICE: frozenset({Status.ACTIVE_SERVICE}),
-}, phrase="the status can change to")  # fmt: skip
+STATUS_MOVES = Transitions(
+    Status,
+    {
+        Status.ACTIVE_LEAD: frozenset({Status.INACTIVE_LEAD, Status.WAITING, Status.NEEDS_ADMIN}),
+        Status.INACTIVE_LEAD: frozenset({Status.ACTIVE_LEAD, Status.WAITING}),
+        Status.WAITING: frozenset(
+            {Status.ACTIVE_LEAD, Status.INACTIVE_LEAD, Status.NEEDS_ADMIN, Status.ACTIVE_SERVICE}
+        ),
+        Status.NEEDS_ADMIN: frozenset(
+            {Status.ACTIVE_SERVICE, Status.ACTIVE_LEAD, Status.WAITING, Status.INACTIVE_SERVICE}
+        ),
+        Status.ACTIVE_SERVICE: frozenset({Status.INACTIVE_SERVICE, Status.WAITING}),
+        Status.INACTIVE_SERVICE: frozenset({Status.ACTIVE_SERVICE}),
+    },
+    phrase="the status can change to",
+)
 
 # The status a card takes when it is moved to a phase column on the board and
 # its current status does not belong in that phase.

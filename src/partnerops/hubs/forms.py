@@ -30,9 +30,19 @@ class HubForm(forms.ModelForm[Hub]):
     class Meta:
         model = Hub
         fields = [
-            "name", "url", "community", "agreement", "cluster", "provider", "tenancy", "cloud_accounts",
-            "cost_labels", "we_pay_cloud_bill", "service_start_on", "engineering_issues",
-        ]  # fmt: skip
+            "name",
+            "url",
+            "community",
+            "agreement",
+            "cluster",
+            "provider",
+            "tenancy",
+            "cloud_accounts",
+            "cost_labels",
+            "we_pay_cloud_bill",
+            "service_start_on",
+            "engineering_issues",
+        ]
         widgets = {"service_start_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

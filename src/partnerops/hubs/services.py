@@ -16,9 +16,19 @@ from partnerops.hubs.models import Hub, HubState
 from partnerops.hubs.states import DATE_FIELD, HUB_MOVES
 
 HUB_FIELDS = (
-    "name", "url", "community", "agreement", "cluster", "provider", "tenancy", "cloud_accounts",
-    "cost_labels", "we_pay_cloud_bill", "service_start_on", "engineering_issues",
-)  # fmt: skip
+    "name",
+    "url",
+    "community",
+    "agreement",
+    "cluster",
+    "provider",
+    "tenancy",
+    "cloud_accounts",
+    "cost_labels",
+    "we_pay_cloud_bill",
+    "service_start_on",
+    "engineering_issues",
+)
 
 
 def _validate(hub: Hub) -> None:
@@ -69,8 +79,11 @@ def hub_transition(
 ) -> Hub:
     locked = Hub.objects.select_for_update().get(pk=hub.pk)
     current, requested = HubState(locked.state), HubState(state)
-    HUB_MOVES.check(current, requested,
-                    refused=f"Cannot move hub {locked.name} from {current.label} to {requested.label}")  # fmt: skip
+    HUB_MOVES.check(
+        current,
+        requested,
+        refused=f"Cannot move hub {locked.name} from {current.label} to {requested.label}",
+    )
     before = audit.snapshot(locked, ("state", *DATE_FIELD.values()))
     locked.state = requested
     setattr(locked, DATE_FIELD[requested], on or timezone.localdate())

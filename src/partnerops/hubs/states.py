@@ -5,12 +5,15 @@ from __future__ import annotations
 from partnerops.core.transitions import Transitions
 from partnerops.hubs.models import HubState
 
-HUB_MOVES = Transitions(HubState, {
-    HubState.REQUESTED: {HubState.DEPLOYING, HubState.DECOMMISSIONED},
-    HubState.DEPLOYING: {HubState.RUNNING, HubState.DECOMMISSIONED},
-    HubState.RUNNING: {HubState.DECOMMISSIONED},
-    HubState.DECOMMISSIONED: set(),
-})  # fmt: skip
+HUB_MOVES = Transitions(
+    HubState,
+    {
+        HubState.REQUESTED: {HubState.DEPLOYING, HubState.DECOMMISSIONED},
+        HubState.DEPLOYING: {HubState.RUNNING, HubState.DECOMMISSIONED},
+        HubState.RUNNING: {HubState.DECOMMISSIONED},
+        HubState.DECOMMISSIONED: set(),
+    },
+)
 
 # The date each state records when a hub enters it.
 DATE_FIELD = {

@@ -31,9 +31,13 @@ def hub_list(request: HttpRequest) -> HttpResponse:
     if provider:
         hubs = hubs.filter(provider=provider)
     context = {
-        "hubs": hubs, "state": state, "provider": provider, "states": HubState.choices,
-        "providers": CloudProvider.choices, "can_change": has_capability(request.user, CHANGE),
-    }  # fmt: skip
+        "hubs": hubs,
+        "state": state,
+        "provider": provider,
+        "states": HubState.choices,
+        "providers": CloudProvider.choices,
+        "can_change": has_capability(request.user, CHANGE),
+    }
     return render(request, "hubs/hub_list.html", context)
 
 

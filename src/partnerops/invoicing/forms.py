@@ -12,12 +12,25 @@ from partnerops.invoicing.models import LineKind
 
 
 class MonthForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM",
-                             error_messages={"invalid": "Write the month as YYYY-MM, e.g. 2026-10."})  # fmt: skip
+    month = forms.RegexField(
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        help_text="YYYY-MM",
+        error_messages={"invalid": "Write the month as YYYY-MM, e.g. 2026-10."},
+    )
 
 
 class ManualChargeForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in (LineKind.SUPPORT_HOURS, LineKind.USAGE_FEE, LineKind.ADJUSTMENT, LineKind.MEMBERSHIP_FEE)])  # fmt: skip
+    kind = forms.ChoiceField(
+        choices=[
+            (k.value, k.label)
+            for k in (
+                LineKind.SUPPORT_HOURS,
+                LineKind.USAGE_FEE,
+                LineKind.ADJUSTMENT,
+                LineKind.MEMBERSHIP_FEE,
+            )
+        ]
+    )
     description = forms.CharField(max_length=300)
     quantity = forms.DecimalField(max_digits=12, decimal_places=4, initial=Decimal(1))
     unit_amount = forms.DecimalField(
@@ -29,13 +42,16 @@ class ManualChargeForm(forms.Form):
 
 
 class EmailConfirmationForm(forms.Form):
-    email_file = forms.FileField(label="The community's email (.eml)",
-                                 help_text="Saved from your mail program; kept with the invoice.")  # fmt: skip
+    email_file = forms.FileField(
+        label="The community's email (.eml)",
+        help_text="Saved from your mail program; kept with the invoice.",
+    )
 
     sender_confirmed = forms.BooleanField(
-        required=False, label="Record it even if the sender is not a contact on record",
+        required=False,
+        label="Record it even if the sender is not a contact on record",
         help_text="PartnerOps checks the sender against the community's representative and billing contact.",
-    )  # fmt: skip
+    )
 
 
 class PaymentForm(forms.Form):
@@ -54,8 +70,11 @@ class VoidForm(forms.Form):
 
 
 class ConfirmationAnswerForm(forms.Form):
-    question = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                               label="Your question (only if something is not as expected)")  # fmt: skip
+    question = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="Your question (only if something is not as expected)",
+    )
 
 
 class ExportForm(forms.Form):

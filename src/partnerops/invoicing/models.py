@@ -132,9 +132,13 @@ class Invoice(models.Model):
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
     )
     representative = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Who confirms delivery.",
-    )  # fmt: skip
+    )
     # Confirmation of delivery.
     confirmation_requested_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -182,10 +186,13 @@ class Invoice(models.Model):
                 name="invoice_number_unique_per_issuer",
             ),
             models.CheckConstraint(
-                condition=models.Q(number="") | ~models.Q(state__in=["draft", "awaiting_confirmation", "questioned", "confirmed"]),
+                condition=models.Q(number="")
+                | ~models.Q(
+                    state__in=["draft", "awaiting_confirmation", "questioned", "confirmed"]
+                ),
                 name="only_final_invoices_have_numbers",
             ),
-        ]  # fmt: skip
+        ]
         indexes = [
             models.Index(fields=["month", "state"]),
             models.Index(fields=["state", "due_on"]),

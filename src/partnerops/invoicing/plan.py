@@ -85,14 +85,26 @@ class Draft:
     def digest(self) -> str:
         """A fingerprint of everything the run would write: equal means nothing to refresh."""
         content = {
-            "engagement": self.engagement_id, "currency": self.currency,
+            "engagement": self.engagement_id,
+            "currency": self.currency,
             "confirmation_required": self.confirmation_required,
             "billing_contact": self.billing_contact.pk if self.billing_contact else None,
             "representative": self.representative.pk if self.representative else None,
-            "lines": [[line.kind, line.description, str(line.quantity), str(line.unit_amount), str(line.amount),
-                       line.account_code, line.agreement_id, line.hub_id, line.manual_charge_id]
-                      for line in self.lines],
-        }  # fmt: skip
+            "lines": [
+                [
+                    line.kind,
+                    line.description,
+                    str(line.quantity),
+                    str(line.unit_amount),
+                    str(line.amount),
+                    line.account_code,
+                    line.agreement_id,
+                    line.hub_id,
+                    line.manual_charge_id,
+                ]
+                for line in self.lines
+            ],
+        }
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -152,16 +164,31 @@ def fee_line(agreement: Agreement, first: dt.date, last: dt.date) -> PlannedLine
         if anniversary > last or anniversary > service_end(agreement):
             return None
         description = f"{label}, year from {anniversary:%Y-%m-%d}"
-        return PlannedLine(kind, description, Decimal(1), agreement.price, agreement.price,
-                           account_code(kind), agreement_id=agreement.pk)  # fmt: skip
+        return PlannedLine(
+            kind,
+            description,
+            Decimal(1),
+            agreement.price,
+            agreement.price,
+            account_code(kind),
+            agreement_id=agreement.pk,
+        )
     days, month_days = (end - start).days + 1, (last - first).days + 1
     if days == month_days or agreement.proration == Proration.WHOLE_MONTH:
-        return PlannedLine(kind, f"{label}, {first:%B %Y}", Decimal(1), agreement.price,
-                           agreement.price, account_code(kind), agreement_id=agreement.pk)  # fmt: skip
+        return PlannedLine(
+            kind,
+            f"{label}, {first:%B %Y}",
+            Decimal(1),
+            agreement.price,
+            agreement.price,
+            account_code(kind),
+            agreement_id=agreement.pk,
+        )
     amount = round_cents(agreement.price * days / month_days)
     description = f"{label}, {days} of {month_days} days ({start:%Y-%m-%d} to {end:%Y-%m-%d})"
-    return PlannedLine(kind, description, Decimal(1), amount, amount, account_code(kind),
-                       agreement_id=agreement.pk)  # fmt: skip
+    return PlannedLine(
+        kind, description, Decimal(1), amount, amount, account_code(kind), agreement_id=agreement.pk
+    )
 
 
 @dataclass
@@ -230,24 +257,50 @@ def cloud_lines(
         if not amount:
             continue
         code = account_code(LineKind.CLOUD_COSTS)
-        lines.append(PlannedLine(LineKind.CLOUD_COSTS, f"Cloud costs, hub {hub.name}, {month} (at cost)",
-                                 Decimal(1), amount, amount, code, agreement.pk, hub.pk))  # fmt: skip
+        lines.append(
+            PlannedLine(
+                LineKind.CLOUD_COSTS,
+                f"Cloud costs, hub {hub.name}, {month} (at cost)",
+                Decimal(1),
+                amount,
+                amount,
+                code,
+                agreement.pk,
+                hub.pk,
+            )
+        )
         tier = agreement.tier
         if hub.tenancy == Tenancy.DEDICATED and tier.cloud_markup_on_dedicated and amount > 0:
             markup = round_cents(amount * tier.dedicated_cluster_markup_percent / 100)
             description = f"Dedicated-cluster markup, {tier.dedicated_cluster_markup_percent.normalize()}% of hub {hub.name}'s cloud costs"
-            lines.append(PlannedLine(LineKind.DEDICATED_MARKUP, description, Decimal(1), markup, markup,
-                                     account_code(LineKind.DEDICATED_MARKUP), agreement.pk, hub.pk))  # fmt: skip
+            lines.append(
+                PlannedLine(
+                    LineKind.DEDICATED_MARKUP,
+                    description,
+                    Decimal(1),
+                    markup,
+                    markup,
+                    account_code(LineKind.DEDICATED_MARKUP),
+                    agreement.pk,
+                    hub.pk,
+                )
+            )
     return lines, reasons
 
 
 def manual_lines(charges: Iterable[ManualCharge]) -> list[PlannedLine]:
     return [
-        PlannedLine(charge.kind, charge.description, charge.quantity, charge.unit_amount,
-                    round_cents(charge.quantity * charge.unit_amount),
-                    charge.account_code or account_code(charge.kind), manual_charge_id=charge.pk)
+        PlannedLine(
+            charge.kind,
+            charge.description,
+            charge.quantity,
+            charge.unit_amount,
+            round_cents(charge.quantity * charge.unit_amount),
+            charge.account_code or account_code(charge.kind),
+            manual_charge_id=charge.pk,
+        )
         for charge in charges
-    ]  # fmt: skip
+    ]
 
 
 def agreements_in_service(first: dt.date, last: dt.date) -> list[Agreement]:
@@ -286,8 +339,15 @@ def plan_month(month: str, *, organization_ids: set[int] | None = None) -> Plan:
     for org_id, agreements in by_org.items():
         organization = agreements[0].engagement.organization
         result = _plan_community(
-            organization, agreements, contacts[org_id], hubs[org_id], charges[org_id], spend, (first, last), month
-        )  # fmt: skip
+            organization,
+            agreements,
+            contacts[org_id],
+            hubs[org_id],
+            charges[org_id],
+            spend,
+            (first, last),
+            month,
+        )
         if isinstance(result, Draft):
             plan.drafts.append(result)
         else:
@@ -332,6 +392,12 @@ def _plan_community(
     if reasons:
         return Blocked(organization, reasons)
     fees = [line for a in agreements if (line := fee_line(a, *bounds)) is not None]
-    return Draft(organization=organization, engagement_id=agreements[-1].engagement_id, currency=currency,
-                 confirmation_required=confirmation_required, billing_contact=billing_contact,
-                 representative=representative, lines=fees + cloud + manual_lines(charges))  # fmt: skip
+    return Draft(
+        organization=organization,
+        engagement_id=agreements[-1].engagement_id,
+        currency=currency,
+        confirmation_required=confirmation_required,
+        billing_contact=billing_contact,
+        representative=representative,
+        lines=fees + cloud + manual_lines(charges),
+    )

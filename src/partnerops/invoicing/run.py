@@ -55,10 +55,13 @@ def billing_run(
         )
         run.removed, run.past_draft = len(changes.removed), len(changes.past_draft)
         run.blocked = [blocked.as_json() for blocked in plan.blocked] + [
-            {"organization_id": d.organization.pk, "organization": d.organization.name,
-             "reasons": ["this month's invoice was voided; re-issue it from the invoice's page"]}
+            {
+                "organization_id": d.organization.pk,
+                "organization": d.organization.name,
+                "reasons": ["this month's invoice was voided; re-issue it from the invoice's page"],
+            }
             for d in changes.voided
-        ]  # fmt: skip
+        ]
         run.summary = summary_text(run, plan, changes)
         run.finished_at = timezone.now()
         run.save()
@@ -119,10 +122,19 @@ def _store(run: BillingRun, changes: Changes) -> None:
             _fill(invoice, draft, run)
         Invoice.objects.bulk_update(
             refreshed,
-            ["engagement", "currency", "total", "lines_digest", "confirmation_required",
-             "billing_contact", "representative", "last_run", "updated_at"],
+            [
+                "engagement",
+                "currency",
+                "total",
+                "lines_digest",
+                "confirmation_required",
+                "billing_contact",
+                "representative",
+                "last_run",
+                "updated_at",
+            ],
             batch_size=500,
-        )  # fmt: skip
+        )
     created = [new_invoice(draft, run.month, run=run) for draft in changes.created]
     Invoice.objects.bulk_create(created, batch_size=500)
     lines = [
@@ -198,15 +210,30 @@ def lines_csv(plan: Plan) -> bytes:
     writer.writerow(["community", "currency", "account_code", "kind", "description", "amount"])
     for draft in sorted(plan.drafts, key=lambda d: d.organization.name):
         for line in draft.lines:
-            writer.writerow([draft.organization.name, draft.currency, line.account_code, line.kind,
-                             line.description, f"{line.amount:.2f}"])  # fmt: skip
+            writer.writerow(
+                [
+                    draft.organization.name,
+                    draft.currency,
+                    line.account_code,
+                    line.kind,
+                    line.description,
+                    f"{line.amount:.2f}",
+                ]
+            )
     return buffer.getvalue().encode()
 
 
 def _queue_summary(run: BillingRun, plan: Plan, actor: Any) -> None:
     profile = get_profile()
-    email = render_named("billing-run-summary", {"our_name": profile.name, "month": run.month,
-                                                 "communities": len(plan.drafts), "summary": run.summary})  # fmt: skip
+    email = render_named(
+        "billing-run-summary",
+        {
+            "our_name": profile.name,
+            "month": run.month,
+            "communities": len(plan.drafts),
+            "summary": run.summary,
+        },
+    )
     email_queue(
         key=f"billing-run:{run.pk}",
         to=[profile.operations_email],

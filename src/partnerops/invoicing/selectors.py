@@ -71,5 +71,12 @@ def turnaround(month: str) -> Turnaround:
         for i in invoices
         if i.confirmed_at and i.confirmation_requested_at and i.confirmation_source != "contract"
     ]
-    return Turnaround(month, _median([float(d) for d in issued]), _median([float(d) for d in paid]),
-                      _median(confirmed), len(issued), len(paid), len(confirmed))  # fmt: skip
+    return Turnaround(
+        month,
+        _median([float(d) for d in issued]),
+        _median([float(d) for d in paid]),
+        _median(confirmed),
+        len(issued),
+        len(paid),
+        len(confirmed),
+    )

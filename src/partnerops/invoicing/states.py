@@ -8,12 +8,16 @@ from partnerops.invoicing.models import InvoiceState
 
 S = InvoiceState
 
-INVOICE_MOVES = Transitions(S, {
-    S.DRAFT: {S.AWAITING_CONFIRMATION, S.CONFIRMED},
-    S.AWAITING_CONFIRMATION: {S.CONFIRMED, S.QUESTIONED, S.DRAFT},
-    S.QUESTIONED: {S.CONFIRMED, S.DRAFT, S.AWAITING_CONFIRMATION},
-    S.CONFIRMED: {S.ISSUED, S.DRAFT},
-    S.ISSUED: {S.PAID, S.VOID},
-    S.PAID: set(),
-    S.VOID: set(),
-}, none_left="nothing (it is final)")  # fmt: skip
+INVOICE_MOVES = Transitions(
+    S,
+    {
+        S.DRAFT: {S.AWAITING_CONFIRMATION, S.CONFIRMED},
+        S.AWAITING_CONFIRMATION: {S.CONFIRMED, S.QUESTIONED, S.DRAFT},
+        S.QUESTIONED: {S.CONFIRMED, S.DRAFT, S.AWAITING_CONFIRMATION},
+        S.CONFIRMED: {S.ISSUED, S.DRAFT},
+        S.ISSUED: {S.PAID, S.VOID},
+        S.PAID: set(),
+        S.VOID: set(),
+    },
+    none_left="nothing (it is final)",
+)

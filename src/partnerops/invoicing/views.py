@@ -139,8 +139,11 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             number__iexact=query
         )
     page = Paginator(invoices, 50).get_page(request.GET.get("page"))
-    return render(request, "invoicing/invoice_list.html",
-                  {"page": page, "state": state, "q": query, "states": InvoiceState})  # fmt: skip
+    return render(
+        request,
+        "invoicing/invoice_list.html",
+        {"page": page, "state": state, "q": query, "states": InvoiceState},
+    )
 
 
 @requires(VIEW)
@@ -218,8 +221,16 @@ def invoice_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("invoicing:invoice-detail", pk=new.pk)
 
 
-def _invoice_form(request: HttpRequest, pk: int, form_class: Any, title: str, call: Any, done: str,
-                  *, multipart: bool = False) -> HttpResponse:  # fmt: skip
+def _invoice_form(
+    request: HttpRequest,
+    pk: int,
+    form_class: Any,
+    title: str,
+    call: Any,
+    done: str,
+    *,
+    multipart: bool = False,
+) -> HttpResponse:
     invoice = get_object_or_404(Invoice.objects.select_related("organization"), pk=pk)
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -238,32 +249,61 @@ def invoice_record_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     def call(invoice: Invoice, data: dict[str, Any]) -> None:
         upload = data["email_file"]
         content = read_upload(upload, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
-        services.invoice_email_confirmation_record(actor=request.user, invoice=invoice, file_name=upload_name(upload),
-                                           content=content, sender_confirmed=data["sender_confirmed"])  # fmt: skip
+        services.invoice_email_confirmation_record(
+            actor=request.user,
+            invoice=invoice,
+            file_name=upload_name(upload),
+            content=content,
+            sender_confirmed=data["sender_confirmed"],
+        )
 
-    return _invoice_form(request, pk, EmailConfirmationForm, "Record a confirmation received by email", call,
-                         "Confirmation recorded.", multipart=True)  # fmt: skip
+    return _invoice_form(
+        request,
+        pk,
+        EmailConfirmationForm,
+        "Record a confirmation received by email",
+        call,
+        "Confirmation recorded.",
+        multipart=True,
+    )
 
 
 @requires(MANAGE)
 def invoice_payment(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invoice_form(request, pk, PaymentForm, "Record a payment",
-                         lambda invoice, data: services.payment_record(actor=request.user, invoice=invoice, **data),
-                         "Payment recorded.")  # fmt: skip
+    return _invoice_form(
+        request,
+        pk,
+        PaymentForm,
+        "Record a payment",
+        lambda invoice, data: services.payment_record(actor=request.user, invoice=invoice, **data),
+        "Payment recorded.",
+    )
 
 
 @requires(MANAGE)
 def invoice_credit_note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invoice_form(request, pk, CreditNoteForm, "Issue a credit note",
-                         lambda invoice, data: services.credit_note_issue(actor=request.user, invoice=invoice, **data),
-                         "Credit note issued and sent.")  # fmt: skip
+    return _invoice_form(
+        request,
+        pk,
+        CreditNoteForm,
+        "Issue a credit note",
+        lambda invoice, data: services.credit_note_issue(
+            actor=request.user, invoice=invoice, **data
+        ),
+        "Credit note issued and sent.",
+    )
 
 
 @requires(MANAGE)
 def invoice_void(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invoice_form(request, pk, VoidForm, "Void the invoice",
-                         lambda invoice, data: services.invoice_void(actor=request.user, invoice=invoice, **data),
-                         "Invoice voided; it keeps its number.")  # fmt: skip
+    return _invoice_form(
+        request,
+        pk,
+        VoidForm,
+        "Void the invoice",
+        lambda invoice, data: services.invoice_void(actor=request.user, invoice=invoice, **data),
+        "Invoice voided; it keeps its number.",
+    )
 
 
 @requires(MANAGE)

@@ -32,6 +32,11 @@ def notify_once(
                 "url": f"{settings.SITE_URL}{link}" if link else "",
             },
         )
-        email_queue(key=f"notification:{key}", to=[recipient.email], subject=email.subject,
-                    body=email.body, html_body=email.html_body)  # fmt: skip
+        email_queue(
+            key=f"notification:{key}",
+            to=[recipient.email],
+            subject=email.subject,
+            body=email.body,
+            html_body=email.html_body,
+        )
     return notification

@@ -70,12 +70,17 @@ def email_queue(
         email, created = OutboundEmail.objects.get_or_create(
             key=key,
             defaults={
-                "to": to, "cc": cc or [], "reply_to": reply_to or [], "subject": subject[:300], "body": body,
-                "html_body": html_body, "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
+                "to": to,
+                "cc": cc or [],
+                "reply_to": reply_to or [],
+                "subject": subject[:300],
+                "body": body,
+                "html_body": html_body,
+                "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
                 "engagement": engagement,
                 "created_by": user_or_none(actor),
             },
-        )  # fmt: skip
+        )
         if not created:
             return None
         for attachment in attachments or []:
@@ -113,10 +118,14 @@ def _claim(now: dt.datetime) -> OutboundEmail | None:
 
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body, from_email=email.from_email, to=email.to, cc=email.cc,
+        subject=email.subject,
+        body=email.body,
+        from_email=email.from_email,
+        to=email.to,
+        cc=email.cc,
         reply_to=email.reply_to or None,
         headers={"Message-ID": email.message_id},
-    )  # fmt: skip
+    )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     for attachment in email.attachments.all():
@@ -173,9 +182,13 @@ def _sent(email: OutboundEmail, now: dt.datetime) -> None:
     )
     if email.engagement_id:
         TimelineEntry.objects.create(
-            engagement_id=email.engagement_id, kind=EntryKind.EMAIL, occurred_at=now, author=email.created_by,
-            title=f"Email sent: {email.subject}", body=f"To {', '.join(email.to)}" + (f"; cc {', '.join(email.cc)}" if email.cc else ""),
-        )  # fmt: skip
+            engagement_id=email.engagement_id,
+            kind=EntryKind.EMAIL,
+            occurred_at=now,
+            author=email.created_by,
+            title=f"Email sent: {email.subject}",
+            body=f"To {', '.join(email.to)}" + (f"; cc {', '.join(email.cc)}" if email.cc else ""),
+        )
 
 
 class NotDelivered(Exception):

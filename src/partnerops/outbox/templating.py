@@ -44,11 +44,15 @@ class RenderedEmail:
 def contact_values(contact: Contact) -> dict[str, Any]:
     """What a template may know of a contact: plain values, no relations."""
     return {
-        "name": contact.name, "email": contact.email, "title": contact.title, "phone": contact.phone,
+        "name": contact.name,
+        "email": contact.email,
+        "title": contact.title,
+        "phone": contact.phone,
         "is_decision_maker": contact.is_decision_maker,
         "is_community_representative": contact.is_community_representative,
-        "is_billing_contact": contact.is_billing_contact, "is_technical_contact": contact.is_technical_contact,
-    }  # fmt: skip
+        "is_billing_contact": contact.is_billing_contact,
+        "is_technical_contact": contact.is_technical_contact,
+    }
 
 
 def email_context(engagement: Engagement, agreement: Any = None) -> dict[str, Any]:
@@ -108,16 +112,33 @@ def sample_email_context() -> dict[str, Any]:
     against it before it is saved, so a broken one never reaches a send."""
     from django.utils import timezone
 
-    contact = {"name": "Ada Example", "email": "ada@example.org", "title": "Director", "phone": "",
-               "is_decision_maker": True, "is_community_representative": True,
-               "is_billing_contact": True, "is_technical_contact": False}  # fmt: skip
-    return freeze({
-        "partner": "Example Community", "contacts": [contact], "representative": contact, "owner": "A. Owner",
-        "our_name": "Our organisation", "partnerships_email": "partnerships@example.org",
-        "fiscal_sponsor": "Fiscal sponsor", "operations_email": "operations@example.org",
-        "scheduling_link": "https://example.org/meet", "tier": "Research", "price": "USD 1,500.00 monthly",
-        "today": timezone.localdate(), "link": "https://example.org/shared",
-    })  # fmt: skip
+    contact = {
+        "name": "Ada Example",
+        "email": "ada@example.org",
+        "title": "Director",
+        "phone": "",
+        "is_decision_maker": True,
+        "is_community_representative": True,
+        "is_billing_contact": True,
+        "is_technical_contact": False,
+    }
+    return freeze(
+        {
+            "partner": "Example Community",
+            "contacts": [contact],
+            "representative": contact,
+            "owner": "A. Owner",
+            "our_name": "Our organisation",
+            "partnerships_email": "partnerships@example.org",
+            "fiscal_sponsor": "Fiscal sponsor",
+            "operations_email": "operations@example.org",
+            "scheduling_link": "https://example.org/meet",
+            "tier": "Research",
+            "price": "USD 1,500.00 monthly",
+            "today": timezone.localdate(),
+            "link": "https://example.org/shared",
+        }
+    )
 
 
 def render_named(key: str, context: dict[str, Any]) -> RenderedEmail:

@@ -67,8 +67,13 @@ def _attachments(
     for kind in step.params.get("attach", []):
         document: Document | None
         if kind == DocumentKind.SERVICE_DESCRIPTION:
-            document = documents.document_generate(actor=actor, engagement=engagement, template="service-description",
-                                                   kind=kind, title=f"{get_profile().name} service description")  # fmt: skip
+            document = documents.document_generate(
+                actor=actor,
+                engagement=engagement,
+                template="service-description",
+                kind=kind,
+                title=f"{get_profile().name} service description",
+            )
         else:
             document = _latest(engagement, kind)
         if document is None:
@@ -106,10 +111,18 @@ def send_email(step: RunStep, actor: Any) -> Outcome:
     files, document_ids = _attachments(step, actor, engagement)
     profile = get_profile()
     email = email_queue(
-        key=f"playbook-run:{step.run_id}:step:{step.position}", to=to, cc=cc,
-        from_email=profile.partnerships_email, reply_to=[profile.partnerships_email], subject=rendered.subject,
-        body=rendered.body, html_body=rendered.html_body, attachments=files, engagement=engagement, actor=actor,
-    )  # fmt: skip
+        key=f"playbook-run:{step.run_id}:step:{step.position}",
+        to=to,
+        cc=cc,
+        from_email=profile.partnerships_email,
+        reply_to=[profile.partnerships_email],
+        subject=rendered.subject,
+        body=rendered.body,
+        html_body=rendered.html_body,
+        attachments=files,
+        engagement=engagement,
+        actor=actor,
+    )
     if email is None:
         raise DomainError("This step's email was already stored; resume to send it.")
     note = f"Email '{rendered.subject}' to {', '.join(to)}" + (
@@ -129,8 +142,13 @@ def generate_document(step: RunStep, actor: Any) -> Outcome:
         title = documents.agreement_title(engagement, timezone.localdate())
     else:
         title = f"{DocumentKind(kind).label} - {engagement.organization.name}"
-    document = documents.document_generate(actor=actor, engagement=engagement,
-                                           template=step.params.get("template", "running-notes"), kind=kind, title=title)  # fmt: skip
+    document = documents.document_generate(
+        actor=actor,
+        engagement=engagement,
+        template=step.params.get("template", "running-notes"),
+        kind=kind,
+        title=title,
+    )
     return Outcome(
         {"document_id": document.pk}, note=f"Filed '{document}' in the partner's folder."
     )
@@ -140,9 +158,13 @@ def timeline_entry(step: RunStep, actor: Any) -> Outcome:
     """params: title (``{date}`` is today), body."""
     today = f"{timezone.localdate():%Y-%m-%d}"
     title = step.params.get("title", step.title).replace("{date}", today)
-    TimelineEntry.objects.create(engagement=step.run.engagement, kind=EntryKind.DOCUMENT,
-                                 author=user_or_none(actor),
-                                 title=title[:300], body=step.params.get("body", ""))  # fmt: skip
+    TimelineEntry.objects.create(
+        engagement=step.run.engagement,
+        kind=EntryKind.DOCUMENT,
+        author=user_or_none(actor),
+        title=title[:300],
+        body=step.params.get("body", ""),
+    )
     return Outcome({"entry": title})
 
 
@@ -153,16 +175,22 @@ def move_engagement(step: RunStep, actor: Any) -> Outcome:
     status = step.params.get("status")
     if engagement.phase == phase and (status is None or engagement.status == status):
         return Outcome(note=f"Already {Phase(phase).label}.")
-    crm.engagement_move(actor=actor, engagement=engagement, phase=phase, status=status,
-                        note=f"{step.run.name}: {step.title}")  # fmt: skip
+    crm.engagement_move(
+        actor=actor,
+        engagement=engagement,
+        phase=phase,
+        status=status,
+        note=f"{step.run.name}: {step.title}",
+    )
     label = Phase(phase).label + (f" / {Status(status).label}" if status else "")
     return Outcome({"moved_to": label}, note=f"Moved to {label}.")
 
 
 def engineering_issue(step: RunStep, actor: Any) -> Outcome:
     """params: template (issue template key)."""
-    issue = handoff.handoff_issue_create(actor=actor, engagement=step.run.engagement,
-                                         template_key=step.params.get("template", ""))  # fmt: skip
+    issue = handoff.handoff_issue_create(
+        actor=actor, engagement=step.run.engagement, template_key=step.params.get("template", "")
+    )
     how = "opened on GitHub" if issue.created_through_api else "ready to open (prefilled link)"
     return Outcome(
         {"issue_url": issue.url, "issue_id": issue.pk}, note=f"{issue.title}: {how}: {issue.url}"

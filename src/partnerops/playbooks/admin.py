@@ -104,8 +104,12 @@ class IssueTemplateForm(forms.ModelForm[IssueTemplate]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:
-            render_issue_text(data.get("name") or "", data.get("title") or "", data.get("body") or "",
-                              sample_issue_context())  # fmt: skip
+            render_issue_text(
+                data.get("name") or "",
+                data.get("title") or "",
+                data.get("body") or "",
+                sample_issue_context(),
+            )
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
         return data

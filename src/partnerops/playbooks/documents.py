@@ -34,23 +34,44 @@ DEFAULTS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "services-agreement": (
         "Services agreement",
         [
-            ("Title", "{{ partner }} + {{ our_name }}/{{ fiscal_sponsor }} - Services Agreement {{ date }}"),
-            ("Normal", "This Services Agreement is made on {{ date }} between {{ fiscal_sponsor }}, fiscal sponsor of "
-                       "{{ our_name }}, and {{ partner }}."),
+            (
+                "Title",
+                "{{ partner }} + {{ our_name }}/{{ fiscal_sponsor }} - Services Agreement {{ date }}",
+            ),
+            (
+                "Normal",
+                "This Services Agreement is made on {{ date }} between {{ fiscal_sponsor }}, fiscal sponsor of "
+                "{{ our_name }}, and {{ partner }}.",
+            ),
             ("Heading 1", "1. Services"),
-            ("Normal", "{{ our_name }} operates managed JupyterHub service for {{ partner }} at the {{ tier }} tier"
-                       "{% if price %}, for {{ price }}{% endif %}."),
+            (
+                "Normal",
+                "{{ our_name }} operates managed JupyterHub service for {{ partner }} at the {{ tier }} tier"
+                "{% if price %}, for {{ price }}{% endif %}.",
+            ),
             ("Heading 1", "2. Term"),
-            ("Normal", "{% if agreement %}From {{ agreement.start_on }} to {{ agreement.end_on }} "
-                       "({{ agreement.term_months }} months).{% else %}Twelve months from the start of service.{% endif %}"),
+            (
+                "Normal",
+                "{% if agreement %}From {{ agreement.start_on }} to {{ agreement.end_on }} "
+                "({{ agreement.term_months }} months).{% else %}Twelve months from the start of service.{% endif %}",
+            ),
             ("Heading 1", "3. Invoicing"),
-            ("Normal", "{{ fiscal_sponsor }} invoices monthly: the operations fee and cloud costs passed through at cost."),
+            (
+                "Normal",
+                "{{ fiscal_sponsor }} invoices monthly: the operations fee and cloud costs passed through at cost.",
+            ),
             ("Heading 1", "4. Contacts"),
             ("Normal", "{%p for contact in contacts %}"),
-            ("List Bullet", "{{ contact.name }} <{{ contact.email }}>{% if contact.title %}, {{ contact.title }}{% endif %}"),
+            (
+                "List Bullet",
+                "{{ contact.name }} <{{ contact.email }}>{% if contact.title %}, {{ contact.title }}{% endif %}",
+            ),
             ("Normal", "{%p endfor %}"),
             ("Heading 1", "Signatures"),
-            ("Normal", "For {{ fiscal_sponsor }}: ______________________   For {{ partner }}: ______________________"),
+            (
+                "Normal",
+                "For {{ fiscal_sponsor }}: ______________________   For {{ partner }}: ______________________",
+            ),
         ],
     ),
     "running-notes": (
@@ -68,16 +89,25 @@ DEFAULTS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "Service description",
         [
             ("Title", "{{ our_name }}: managed JupyterHub service"),
-            ("Normal", "{{ our_name }} runs JupyterHubs for research and education communities, with "
-                       "{{ fiscal_sponsor }} as fiscal sponsor. Cloud costs are passed through at cost."),
+            (
+                "Normal",
+                "{{ our_name }} runs JupyterHubs for research and education communities, with "
+                "{{ fiscal_sponsor }} as fiscal sponsor. Cloud costs are passed through at cost.",
+            ),
             ("Heading 1", "Service tiers and prices"),
             ("Normal", "{%p for tier in tiers %}"),
-            ("List Bullet", "{{ tier.name }}: {{ tier.currency }} {{ tier.monthly_fee }} a month ({{ tier.currency }} {{ tier.annual_fee }} a year)"),
+            (
+                "List Bullet",
+                "{{ tier.name }}: {{ tier.currency }} {{ tier.monthly_fee }} a month ({{ tier.currency }} {{ tier.annual_fee }} a year)",
+            ),
             ("Normal", "{%p endfor %}"),
-            ("Normal", "Questions: {{ partnerships_email }}. Book a conversation: {{ scheduling_link }}"),
+            (
+                "Normal",
+                "Questions: {{ partnerships_email }}. Book a conversation: {{ scheduling_link }}",
+            ),
         ],
     ),
-}  # fmt: skip
+}
 
 
 def default_template(key: str) -> bytes:
@@ -136,15 +166,24 @@ def agreement_values(agreement: Any) -> dict[str, Any] | None:
     if agreement is None:
         return None
     return {
-        "start_on": agreement.start_on, "end_on": agreement.end_on, "term_months": agreement.term_months,
-        "tier": agreement.tier.name, "price": agreement.price, "currency": agreement.currency,
-        "billing_period": agreement.get_billing_period_display(), "state": agreement.get_state_display(),
-    }  # fmt: skip
+        "start_on": agreement.start_on,
+        "end_on": agreement.end_on,
+        "term_months": agreement.term_months,
+        "tier": agreement.tier.name,
+        "price": agreement.price,
+        "currency": agreement.currency,
+        "billing_period": agreement.get_billing_period_display(),
+        "state": agreement.get_state_display(),
+    }
 
 
 def tier_values(tier: Any) -> dict[str, Any]:
-    return {"name": tier.name, "currency": tier.currency, "monthly_fee": tier.monthly_fee,
-            "annual_fee": tier.annual_fee}  # fmt: skip
+    return {
+        "name": tier.name,
+        "currency": tier.currency,
+        "monthly_fee": tier.monthly_fee,
+        "annual_fee": tier.annual_fee,
+    }
 
 
 def document_context(engagement: Engagement, **extra: Any) -> dict[str, Any]:
@@ -154,29 +193,63 @@ def document_context(engagement: Engagement, **extra: Any) -> dict[str, Any]:
     context = email_context(engagement, agreement)
     today = timezone.localdate()
     entries = [
-        {"when": f"{entry.occurred_at:%Y-%m-%d}", "kind": entry.get_kind_display(), "title": entry.title,
-         "body": entry.body}
+        {
+            "when": f"{entry.occurred_at:%Y-%m-%d}",
+            "kind": entry.get_kind_display(),
+            "title": entry.title,
+            "body": entry.body,
+        }
         for entry in engagement.timeline_entries.order_by("occurred_at", "id")
-    ]  # fmt: skip
+    ]
     tiers = ServiceTier.objects.filter(effective_from__lte=today).exclude(effective_until__lt=today)
-    return freeze({**context, "agreement": agreement_values(agreement), "date": f"{today:%Y-%m-%d}",
-                   "entries": entries, "tiers": [tier_values(t) for t in tiers.order_by("monthly_fee")],
-                   **extra})  # fmt: skip
+    return freeze(
+        {
+            **context,
+            "agreement": agreement_values(agreement),
+            "date": f"{today:%Y-%m-%d}",
+            "entries": entries,
+            "tiers": [tier_values(t) for t in tiers.order_by("monthly_fee")],
+            **extra,
+        }
+    )
 
 
 def sample_context() -> dict[str, Any]:
     """Every documented variable with an example value: an uploaded template is rendered
     against it before it is accepted, so a broken one never reaches a partner's folder."""
     today = timezone.localdate()
-    return freeze({
-        **sample_email_context(), "date": f"{today:%Y-%m-%d}",
-        "agreement": {"start_on": today, "end_on": today, "term_months": 12, "tier": "Research",
-                      "price": Decimal("1500.00"), "currency": "USD", "billing_period": "Monthly",
-                      "state": "Draft"},
-        "entries": [{"when": f"{today:%Y-%m-%d}", "kind": "Note", "title": "First call", "body": "Notes."}],
-        "tiers": [{"name": "Research", "currency": "USD", "monthly_fee": Decimal("1500.00"),
-                   "annual_fee": Decimal("18000.00")}],
-    })  # fmt: skip
+    return freeze(
+        {
+            **sample_email_context(),
+            "date": f"{today:%Y-%m-%d}",
+            "agreement": {
+                "start_on": today,
+                "end_on": today,
+                "term_months": 12,
+                "tier": "Research",
+                "price": Decimal("1500.00"),
+                "currency": "USD",
+                "billing_period": "Monthly",
+                "state": "Draft",
+            },
+            "entries": [
+                {
+                    "when": f"{today:%Y-%m-%d}",
+                    "kind": "Note",
+                    "title": "First call",
+                    "body": "Notes.",
+                }
+            ],
+            "tiers": [
+                {
+                    "name": "Research",
+                    "currency": "USD",
+                    "monthly_fee": Decimal("1500.00"),
+                    "annual_fee": Decimal("18000.00"),
+                }
+            ],
+        }
+    )
 
 
 def agreement_title(engagement: Engagement, day: dt.date) -> str:
@@ -191,22 +264,41 @@ def document_generate(
 ) -> Document:
     """Render and file a new version (never overwriting an earlier one)."""
     content = render_docx(template, document_context(engagement))
-    return document_store(actor=actor, engagement=engagement, kind=kind, title=title, content=content,
-                          extension="docx", content_type=DOCX)  # fmt: skip
+    return document_store(
+        actor=actor,
+        engagement=engagement,
+        kind=kind,
+        title=title,
+        content=content,
+        extension="docx",
+        content_type=DOCX,
+    )
 
 
 def document_store(
-    *, actor: Any, engagement: Engagement, kind: str, title: str, content: bytes, extension: str,
+    *,
+    actor: Any,
+    engagement: Engagement,
+    kind: str,
+    title: str,
+    content: bytes,
+    extension: str,
     content_type: str = "application/octet-stream",
-) -> Document:  # fmt: skip
+) -> Document:
     organization = engagement.organization
     last = Document.objects.filter(organization=organization, kind=kind, title=title).aggregate(
         Max("version")
     )
     version = (last["version__max"] or 0) + 1
-    document = Document(organization=organization, engagement=engagement, kind=kind, title=title, version=version,
-                        content_type=content_type,
-                        created_by=user_or_none(actor))  # fmt: skip
+    document = Document(
+        organization=organization,
+        engagement=engagement,
+        kind=kind,
+        title=title,
+        version=version,
+        content_type=content_type,
+        created_by=user_or_none(actor),
+    )
     safe = title.replace("/", "-").replace("\\", "-")[:150]
     with stored_unless_error(document.file, f"{safe} v{version}.{extension}", content):
         document.save()
@@ -217,8 +309,13 @@ def document_store(
 def running_notes_export(*, actor: Any, engagement: Engagement) -> Document:
     """The running notes as a .docx, at any time (a new version each export)."""
     title = f"Running notes - {engagement.organization.name}"
-    return document_generate(actor=actor, engagement=engagement, template="running-notes",
-                             kind=DocumentKind.RUNNING_NOTES, title=title)  # fmt: skip
+    return document_generate(
+        actor=actor,
+        engagement=engagement,
+        template="running-notes",
+        kind=DocumentKind.RUNNING_NOTES,
+        title=title,
+    )
 
 
 def share_link(document: Document) -> str:
@@ -247,7 +344,15 @@ def share_links_withdraw(*, actor: Any, document: Document) -> Document:
     before = document.links_withdrawn_at
     document.links_withdrawn_at = timezone.now()
     document.save(update_fields=["links_withdrawn_at"])
-    audit.record(actor=actor, instance=document, action=PlaybooksAction.LINKS_WITHDRAWN,
-                 changes={"links_withdrawn_at": {"old": before.isoformat() if before else None,
-                                                 "new": document.links_withdrawn_at.isoformat()}})  # fmt: skip
+    audit.record(
+        actor=actor,
+        instance=document,
+        action=PlaybooksAction.LINKS_WITHDRAWN,
+        changes={
+            "links_withdrawn_at": {
+                "old": before.isoformat() if before else None,
+                "new": document.links_withdrawn_at.isoformat(),
+            }
+        },
+    )
     return document

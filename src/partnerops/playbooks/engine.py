@@ -36,8 +36,13 @@ STEP_ERRORS = (DomainError, ValidationError, GitHubError, NotDelivered, OSError)
 
 
 def _timeline(run: PlaybookRun, title: str, body: str = "", actor: Any = None) -> None:
-    TimelineEntry.objects.create(engagement=run.engagement, kind=EntryKind.NOTE, author=user_or_none(actor),
-                                 title=f"{run.name}: {title}"[:300], body=body)  # fmt: skip
+    TimelineEntry.objects.create(
+        engagement=run.engagement,
+        kind=EntryKind.NOTE,
+        author=user_or_none(actor),
+        title=f"{run.name}: {title}"[:300],
+        body=body,
+    )
 
 
 @transaction.atomic
@@ -45,13 +50,21 @@ def _create_run(actor: Any, engagement: Engagement, playbook: Playbook) -> Playb
     steps = list(playbook.steps.order_by("position"))
     if not steps:
         raise DomainError(f"The playbook '{playbook.name}' has no steps.")
-    run = PlaybookRun.objects.create(engagement=engagement, playbook=playbook, name=playbook.name,
-                                     started_by=user_or_none(actor))  # fmt: skip
+    run = PlaybookRun.objects.create(
+        engagement=engagement, playbook=playbook, name=playbook.name, started_by=user_or_none(actor)
+    )
     RunStep.objects.bulk_create(
-        RunStep(run=run, position=step.position, title=step.title, help_text=step.help_text, kind=step.kind,
-                action=step.action, params=step.params)
+        RunStep(
+            run=run,
+            position=step.position,
+            title=step.title,
+            help_text=step.help_text,
+            kind=step.kind,
+            action=step.action,
+            params=step.params,
+        )
         for step in steps
-    )  # fmt: skip
+    )
     audit.record_create(actor=actor, instance=run)
     _timeline(run, "started", actor=actor)
     return run
@@ -172,8 +185,14 @@ def _mark(step: RunStep, actor: Any, state: str, notes: str, note: str) -> None:
     body = "\n\n".join(part for part in (note, notes) if part)
     verb = "skipped" if state == StepState.SKIPPED else "done"
     _timeline(step.run, f"{step.title} ({verb})", body, actor=actor)
-    audit.record(actor=actor, instance=step, action=PlaybooksAction.STEP_SKIPPED if state == StepState.SKIPPED else PlaybooksAction.STEP_DONE,
-                 changes={"state": {"old": StepState.PENDING, "new": state}})  # fmt: skip
+    audit.record(
+        actor=actor,
+        instance=step,
+        action=PlaybooksAction.STEP_SKIPPED
+        if state == StepState.SKIPPED
+        else PlaybooksAction.STEP_DONE,
+        changes={"state": {"old": StepState.PENDING, "new": state}},
+    )
 
 
 def step_complete(*, actor: Any, step: RunStep, notes: str = "", skip: bool = False) -> PlaybookRun:

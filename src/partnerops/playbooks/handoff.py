@@ -31,18 +31,25 @@ class GitHubError(Exception):
 
 def hub_values(hub: Hub) -> dict[str, Any]:
     return {
-        "name": hub.name, "url": hub.url, "cluster": hub.cluster, "provider": hub.get_provider_display(),
-        "tenancy": hub.get_tenancy_display(), "state": hub.get_state_display(),
+        "name": hub.name,
+        "url": hub.url,
+        "cluster": hub.cluster,
+        "provider": hub.get_provider_display(),
+        "tenancy": hub.get_tenancy_display(),
+        "state": hub.get_state_display(),
         "service_start_on": hub.service_start_on,
-    }  # fmt: skip
+    }
 
 
 def issue_context(engagement: Engagement) -> dict[str, Any]:
     agreement = engagement.agreements.order_by("-start_on", "-id").first()
     hubs = [hub_values(hub) for hub in engagement.organization.hubs.order_by("name")]
     base = email_context(engagement, agreement)
-    values = {"phase": engagement.get_phase_display(), "status": engagement.get_status_display(),
-              "owner": base["owner"]}  # fmt: skip
+    values = {
+        "phase": engagement.get_phase_display(),
+        "status": engagement.get_status_display(),
+        "owner": base["owner"],
+    }
     return freeze({**base, "hubs": hubs, "engagement": values})
 
 
@@ -59,7 +66,7 @@ def sample_issue_context() -> dict[str, Any]:
         "state": "Requested",
         "service_start_on": None,
     }
-    engagement = {"phase": "Prospect", "status": "Active Lead", "owner": "A. Owner"}  # fmt: skip
+    engagement = {"phase": "Prospect", "status": "Active Lead", "owner": "A. Owner"}
     return freeze({**sample_context(), "hubs": [hub], "engagement": engagement})
 
 
@@ -82,11 +89,17 @@ def render_issue(template: IssueTemplate, engagement: Engagement) -> tuple[str, 
 def _create_through_api(title: str, body: str, labels: list[str]) -> tuple[str, int]:
     url = f"{settings.GITHUB_API_URL.rstrip('/')}/repos/{settings.GITHUB_REPOSITORY}/issues"
     request = urllib.request.Request(  # noqa: S310 - a configured https URL (http only in tests)
-        url, method="POST", data=json.dumps({"title": title, "body": body, "labels": labels}).encode(),
-        headers={"Authorization": f"Bearer {settings.GITHUB_TOKEN}", "Accept": "application/vnd.github+json",
-                 "X-GitHub-Api-Version": "2022-11-28", "Content-Type": "application/json",
-                 "User-Agent": "PartnerOps"},
-    )  # fmt: skip
+        url,
+        method="POST",
+        data=json.dumps({"title": title, "body": body, "labels": labels}).encode(),
+        headers={
+            "Authorization": f"Bearer {settings.GITHUB_TOKEN}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "Content-Type": "application/json",
+            "User-Agent": "PartnerOps",
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=settings.GITHUB_TIMEOUT) as response:  # noqa: S310
             created = json.loads(response.read())
@@ -117,8 +130,13 @@ def handoff_issue_create(*, actor: Any, engagement: Engagement, template_key: st
     else:
         url, number, through_api = prefilled_link(title, body, labels), None, False
     issue = HandoffIssue.objects.create(
-        engagement=engagement, template_key=template_key, title=title, url=url, number=number,
-        created_through_api=through_api, created_by=user_or_none(actor),
-    )  # fmt: skip
+        engagement=engagement,
+        template_key=template_key,
+        title=title,
+        url=url,
+        number=number,
+        created_through_api=through_api,
+        created_by=user_or_none(actor),
+    )
     audit.record_create(actor=actor, instance=issue)
     return issue

@@ -40,9 +40,10 @@ class PlaybookStep(models.Model):
     help_text = models.TextField(blank=True)
     kind = models.CharField(max_length=10, choices=StepKind.choices, default=StepKind.MANUAL)
     action = models.CharField(
-        max_length=40, blank=True,
+        max_length=40,
+        blank=True,
         help_text="What PartnerOps does: automatically, or when a person ticks a manual step.",
-    )  # fmt: skip
+    )
     params = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -129,8 +130,11 @@ class DocumentTemplate(models.Model):
 
     key = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
-    file = models.FileField(upload_to="document-templates/", blank=True,
-                            help_text="A .docx with {{ placeholders }}; empty: the built-in default.")  # fmt: skip
+    file = models.FileField(
+        upload_to="document-templates/",
+        blank=True,
+        help_text="A .docx with {{ placeholders }}; empty: the built-in default.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

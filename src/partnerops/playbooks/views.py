@@ -60,9 +60,12 @@ def email_preview(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     except DomainError as refused:
         rendered, error = None, refused.message
     context = {
-        "engagement": engagement, "template": template, "rendered": rendered, "error": error,
+        "engagement": engagement,
+        "template": template,
+        "rendered": rendered,
+        "error": error,
         "templates": EmailTemplate.objects.all(),
-    }  # fmt: skip
+    }
     return render(request, "playbooks/email_preview.html", context)
 
 
@@ -121,9 +124,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     steps = list(run.steps.select_related("done_by").order_by("position"))
     current = engine.current_step(run)
     context = {
-        "run": run, "steps": steps, "current": current, "can_change": has_capability(request.user, CHANGE),
-        "issues": {issue.pk: issue for issue in HandoffIssue.objects.filter(engagement=run.engagement)},
-    }  # fmt: skip
+        "run": run,
+        "steps": steps,
+        "current": current,
+        "can_change": has_capability(request.user, CHANGE),
+        "issues": {
+            issue.pk: issue for issue in HandoffIssue.objects.filter(engagement=run.engagement)
+        },
+    }
     return render(request, "playbooks/run_detail.html", context)
 
 
@@ -132,8 +140,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def step_complete_view(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     step = get_object_or_404(RunStep.objects.select_related("run"), run_id=pk, position=position)
     try:
-        run = engine.step_complete(actor=request.user, step=step, notes=request.POST.get("notes", ""),
-                                   skip=request.POST.get("skip") == "1")  # fmt: skip
+        run = engine.step_complete(
+            actor=request.user,
+            step=step,
+            notes=request.POST.get("notes", ""),
+            skip=request.POST.get("skip") == "1",
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -201,8 +213,12 @@ def received_email_upload(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["email_file"]
         try:
             content = read_upload(upload, limit=settings.EMAIL_UPLOAD_MAX_BYTES, field="email_file")
-            received = received_email_record(actor=request.user, engagement=engagement,
-                                             file_name=upload_name(upload), content=content)  # fmt: skip
+            received = received_email_record(
+                actor=request.user,
+                engagement=engagement,
+                file_name=upload_name(upload),
+                content=content,
+            )
         except (ValidationError, DomainError) as error:
             add_service_errors(form, error)
         else:
@@ -211,8 +227,15 @@ def received_email_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Recorded '{received.subject}' from {received.sender} on the running notes.",
             )
             return redirect("crm:engagement-detail", pk=pk)
-    return render(request, "form.html", {"form": form, "title": f"Record a received email · {engagement.organization}",
-                                         "multipart": True})  # fmt: skip
+    return render(
+        request,
+        "form.html",
+        {
+            "form": form,
+            "title": f"Record a received email · {engagement.organization}",
+            "multipart": True,
+        },
+    )
 
 
 @requires(CHANGE)

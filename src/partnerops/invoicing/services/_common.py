@@ -23,13 +23,22 @@ def locked_invoice(invoice: Invoice) -> Invoice:
 
 
 def move(invoice: Invoice, state: str) -> None:
-    INVOICE_MOVES.check(invoice.state, state, refused=(
-        f"Invoice {invoice.number or '#' + str(invoice.pk)} is {S(invoice.state).label.lower()}; "
-        f"it cannot become {S(state).label.lower()}"
-    ))  # fmt: skip
+    INVOICE_MOVES.check(
+        invoice.state,
+        state,
+        refused=(
+            f"Invoice {invoice.number or '#' + str(invoice.pk)} is {S(invoice.state).label.lower()}; "
+            f"it cannot become {S(state).label.lower()}"
+        ),
+    )
     invoice.state = state
 
 
 def record_state(actor: Any, invoice: Invoice, action: str, before: str, message: str = "") -> None:
-    audit.record(actor=actor, instance=invoice, action=action, message=message,
-                 changes={"state": {"old": before, "new": invoice.state}})  # fmt: skip
+    audit.record(
+        actor=actor,
+        instance=invoice,
+        action=action,
+        message=message,
+        changes={"state": {"old": before, "new": invoice.state}},
+    )

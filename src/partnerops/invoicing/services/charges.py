@@ -33,14 +33,28 @@ def _month_open(organization: Organization, month: str) -> None:
 
 @transaction.atomic
 def manual_charge_add(
-    *, actor: Any, organization: Organization, month: str, kind: str, description: str,
-    quantity: Decimal, unit_amount: Decimal, account_code: str = "",
-) -> ManualCharge:  # fmt: skip
+    *,
+    actor: Any,
+    organization: Organization,
+    month: str,
+    kind: str,
+    description: str,
+    quantity: Decimal,
+    unit_amount: Decimal,
+    account_code: str = "",
+) -> ManualCharge:
     parse_month(month)
     _month_open(organization, month)
-    charge = ManualCharge(organization=organization, month=month, kind=kind, description=description,
-                          quantity=quantity, unit_amount=unit_amount, account_code=account_code,
-                          created_by=user_or_none(actor))  # fmt: skip
+    charge = ManualCharge(
+        organization=organization,
+        month=month,
+        kind=kind,
+        description=description,
+        quantity=quantity,
+        unit_amount=unit_amount,
+        account_code=account_code,
+        created_by=user_or_none(actor),
+    )
     charge.full_clean()
     charge.save()
     audit.record_create(actor=actor, instance=charge)

@@ -59,9 +59,11 @@ def invoice_confirmation_request(*, actor: Any, invoice: Invoice) -> Invoice:
         move(invoice, S.AWAITING_CONFIRMATION)
         _withdraw_open_links(invoice)
         request = ConfirmationRequest.objects.create(
-            invoice=invoice, contact=invoice.representative, email=invoice.representative.email,
+            invoice=invoice,
+            contact=invoice.representative,
+            email=invoice.representative.email,
             expires_at=now + dt.timedelta(days=settings.CONFIRMATION_LINK_DAYS),
-        )  # fmt: skip
+        )
         invoice.confirmation_requested_at = now
         _queue_confirmation_email(invoice, request)
     invoice.save()
@@ -78,13 +80,24 @@ def invoices_confirmation_request(*, actor: Any, month: str) -> list[Invoice]:
 
 def _queue_confirmation_email(invoice: Invoice, request: ConfirmationRequest) -> None:
     profile = get_profile()
-    email = render_named("invoice-confirmation", {
-        "contact_name": request.contact.name if request.contact else "", "our_name": profile.name,
-        "fiscal_sponsor": profile.fiscal_sponsor_name, "partner": invoice.organization.name, "month": invoice.month,
-        "currency": invoice.currency, "total": f"{invoice.total:,.2f}",
-        "lines": [{"description": line.description, "amount": f"{line.amount:,.2f}"} for line in invoice.lines.all()],
-        "link": f"{settings.SITE_URL}{confirmation_link(request)}", "link_days": settings.CONFIRMATION_LINK_DAYS,
-    })  # fmt: skip
+    email = render_named(
+        "invoice-confirmation",
+        {
+            "contact_name": request.contact.name if request.contact else "",
+            "our_name": profile.name,
+            "fiscal_sponsor": profile.fiscal_sponsor_name,
+            "partner": invoice.organization.name,
+            "month": invoice.month,
+            "currency": invoice.currency,
+            "total": f"{invoice.total:,.2f}",
+            "lines": [
+                {"description": line.description, "amount": f"{line.amount:,.2f}"}
+                for line in invoice.lines.all()
+            ],
+            "link": f"{settings.SITE_URL}{confirmation_link(request)}",
+            "link_days": settings.CONFIRMATION_LINK_DAYS,
+        },
+    )
     email_queue(
         key=f"invoice-confirmation:{request.pk}",
         to=[request.email],
@@ -195,10 +208,14 @@ def invoice_email_confirmation_record(
     matches = message.sender_address in senders
     if not matches and not sender_confirmed:
         known = ", ".join(sorted(senders)) or "none on record"
-        raise ValidationError({"sender_confirmed": (
-            f"This email is from {message.sender}, who is not {invoice.organization.name}'s community "
-            f"representative or billing contact ({known}). Confirm to record it anyway."
-        )})  # fmt: skip
+        raise ValidationError(
+            {
+                "sender_confirmed": (
+                    f"This email is from {message.sender}, who is not {invoice.organization.name}'s community "
+                    f"representative or billing contact ({known}). Confirm to record it anyway."
+                )
+            }
+        )
     invoice = locked_invoice(invoice)
     before = invoice.state
     move(invoice, S.CONFIRMED)
@@ -211,8 +228,13 @@ def invoice_email_confirmation_record(
     invoice.save()
     _withdraw_open_links(invoice)
     who = "" if matches else " (not a contact on record; confirmed by the recorder)"
-    record_state(actor, invoice, InvoicingAction.DELIVERY_CONFIRMED, before,
-            f"by email from {message.sender}{who}: {message.subject}")  # fmt: skip
+    record_state(
+        actor,
+        invoice,
+        InvoicingAction.DELIVERY_CONFIRMED,
+        before,
+        f"by email from {message.sender}{who}: {message.subject}",
+    )
     return invoice
 
 

@@ -77,12 +77,20 @@ def invoices_finalise_confirmed(
 def _queue_invoice_email(invoice: Invoice, pdf: bytes) -> None:
     profile = get_profile()
     assert invoice.due_on is not None
-    email = render_named("invoice-issued", {
-        "number": invoice.number, "our_name": profile.name, "fiscal_sponsor": profile.fiscal_sponsor_name,
-        "partner": invoice.organization.name, "month": invoice.month, "currency": invoice.currency,
-        "total": f"{invoice.total:,.2f}", "due_on": f"{invoice.due_on:%Y-%m-%d}",
-        "payment_instructions": settings.INVOICE_PAYMENT_INSTRUCTIONS,
-    })  # fmt: skip
+    email = render_named(
+        "invoice-issued",
+        {
+            "number": invoice.number,
+            "our_name": profile.name,
+            "fiscal_sponsor": profile.fiscal_sponsor_name,
+            "partner": invoice.organization.name,
+            "month": invoice.month,
+            "currency": invoice.currency,
+            "total": f"{invoice.total:,.2f}",
+            "due_on": f"{invoice.due_on:%Y-%m-%d}",
+            "payment_instructions": settings.INVOICE_PAYMENT_INSTRUCTIONS,
+        },
+    )
     email_queue(
         key=f"invoice-issued:{invoice.pk}:{invoice.number}",
         to=[invoice.bill_to_email],

@@ -68,8 +68,13 @@ def payment_record(
         )
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "A payment cannot be received in the future."})
-    payment = Payment.objects.create(invoice=invoice, amount=amount, received_on=received_on,
-                                     reference=reference, recorded_by=user_or_none(actor))  # fmt: skip
+    payment = Payment.objects.create(
+        invoice=invoice,
+        amount=amount,
+        received_on=received_on,
+        reference=reference,
+        recorded_by=user_or_none(actor),
+    )
     audit.record_create(actor=actor, instance=payment)
     _settle_if_nothing_owed(invoice, actor)
     return payment
@@ -98,11 +103,17 @@ def credit_note_issue(
     )
     first_line = invoice.lines.order_by("position").first()
     note = CreditNote.objects.create(
-        invoice=invoice, issuer=invoice.issuer, number=number, number_year=issued_on.year,
-        number_sequence=sequence, issued_on=issued_on, reason=reason.strip(), amount=amount,
+        invoice=invoice,
+        issuer=invoice.issuer,
+        number=number,
+        number_year=issued_on.year,
+        number_sequence=sequence,
+        issued_on=issued_on,
+        reason=reason.strip(),
+        amount=amount,
         account_code=first_line.account_code if first_line else account_code(LineKind.ADJUSTMENT),
         created_by=user_or_none(actor),
-    )  # fmt: skip
+    )
     pdf = documents.credit_note_pdf(note)
     with stored_unless_error(note.pdf, f"credit-note-{number}.pdf", pdf):
         note.save(update_fields=["pdf"])
@@ -127,8 +138,13 @@ def _queue_credit_note_email(note: CreditNote, pdf: bytes) -> None:
         },
     )
     email_queue(
-        key=f"credit-note:{note.pk}", to=[invoice.bill_to_email], cc=[profile.operations_email],
-        from_email=profile.operations_email, engagement=invoice.engagement,
-        subject=email.subject, body=email.body, html_body=email.html_body,
+        key=f"credit-note:{note.pk}",
+        to=[invoice.bill_to_email],
+        cc=[profile.operations_email],
+        from_email=profile.operations_email,
+        engagement=invoice.engagement,
+        subject=email.subject,
+        body=email.body,
+        html_body=email.html_body,
         attachments=[Attachment(f"credit-note-{number}.pdf", pdf, "application/pdf")],
-    )  # fmt: skip
+    )

@@ -44,10 +44,15 @@ def overdue_reminders_send(today: dt.date) -> list[Invoice]:
             },
         )
         email_row = email_queue(
-            key=f"invoice-overdue:{invoice.pk}:{passed}", to=[invoice.bill_to_email],
-            cc=[profile.operations_email], from_email=profile.operations_email, engagement=invoice.engagement,
-            subject=email.subject, body=email.body, html_body=email.html_body,
-        )  # fmt: skip
+            key=f"invoice-overdue:{invoice.pk}:{passed}",
+            to=[invoice.bill_to_email],
+            cc=[profile.operations_email],
+            from_email=profile.operations_email,
+            engagement=invoice.engagement,
+            subject=email.subject,
+            body=email.body,
+            html_body=email.html_body,
+        )
         if email_row is not None:
             reminded.append(invoice)
     return reminded

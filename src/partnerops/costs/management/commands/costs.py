@@ -59,13 +59,21 @@ class Command(BaseCommand):
         from partnerops.costs.services import cost_import
 
         files: list[Path] = options["files"]
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} files"),
-                      TimeElapsedColumn(), console=Console(file=self.stderr)) as progress:  # type: ignore[arg-type]  # fmt: skip
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} files"),
+            TimeElapsedColumn(),
+            console=Console(file=self.stderr),  # type: ignore[arg-type]
+        ) as progress:
             task = progress.add_task("Reading and attributing", total=len(files))
             result = cost_import(
-                actor=None, paths=files, usage_path=options["usage"], source=options["source"],
+                actor=None,
+                paths=files,
+                usage_path=options["usage"],
+                source=options["source"],
                 on_file=lambda path: progress.advance(task),
-            )  # fmt: skip
+            )
         for source, months in result.replaced.items():
             self.stdout.write(f"{source}: replaced {', '.join(months)}")
         for warning in result.duplicate_messages():
