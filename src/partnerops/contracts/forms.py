@@ -15,6 +15,7 @@ from partnerops.contracts.models import (
     Proration,
     ServiceTier,
 )
+from partnerops.contracts.services import AGREEMENT_TERMS
 from partnerops.crm.forms import DATE
 from partnerops.crm.models import Contact, Engagement
 
@@ -51,21 +52,7 @@ class RepriceForm(forms.Form):
 class AgreementForm(forms.ModelForm[Agreement]):
     class Meta:
         model = Agreement
-        fields = [
-            "kind",
-            "tier",
-            "price",
-            "currency",
-            "billing_period",
-            "start_on",
-            "end_on",
-            "term_months",
-            "auto_renew",
-            "notice_days",
-            "billing_contact",
-            "delivery_basis",
-            "proration",
-        ]
+        fields = list(AGREEMENT_TERMS)  # the terms the services accept, in one place
         widgets = {"start_on": DATE, "end_on": DATE}
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
