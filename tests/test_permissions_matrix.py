@@ -282,7 +282,7 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
         if param == "pk":
             if short in ("run-detail", "step-complete", "run-resume"):
                 values[param] = world["playbook_run"].pk
-            elif short in ("document-download", "document-share"):
+            elif short in ("document-download", "document-share", "document-withdraw-links"):
                 values[param] = world["document"].pk
             elif short == "charge-delete":
                 values[param] = world["charge"].pk
