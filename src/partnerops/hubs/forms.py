@@ -7,6 +7,7 @@ from django import forms
 from partnerops.contracts.models import Agreement
 from partnerops.crm.forms import DATE
 from partnerops.hubs.models import Hub
+from partnerops.hubs.services import HUB_FIELDS
 
 
 class HubForm(forms.ModelForm[Hub]):
@@ -29,20 +30,7 @@ class HubForm(forms.ModelForm[Hub]):
 
     class Meta:
         model = Hub
-        fields = [
-            "name",
-            "url",
-            "community",
-            "agreement",
-            "cluster",
-            "provider",
-            "tenancy",
-            "cloud_accounts",
-            "cost_labels",
-            "we_pay_cloud_bill",
-            "service_start_on",
-            "engineering_issues",
-        ]
+        fields = list(HUB_FIELDS)  # the fields the services accept, in one place
         widgets = {"service_start_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
