@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from partnerops.core.roles import Role
+from partnerops.hubs.models import Hub
 from tests.api.client import Api
 from tests.factories import UserFactory
 
@@ -34,7 +35,9 @@ def test_upload_then_see_the_month_and_drill_down(hub_table: Any, files: dict[st
     assert "Imported gcp: 2026-10, 2026-11 replaced." in html
     october = client.get("/costs/2026-10/").content.decode()
     assert "11.67" in october and "27.39" in october and "Reconciliation by account" in october
-    drill = client.get("/costs/2026-10/USD/ocean/").content.decode()
+    ocean = Hub.objects.get(name="ocean")
+    assert f'href="/costs/2026-10/USD/{ocean.pk}/"' in october  # by id: names change
+    drill = client.get(f"/costs/2026-10/USD/{ocean.pk}/").content.decode()
     assert "Compute" in drill and "shared cluster" in drill and "hub label" in drill
     unattributed = client.get("/costs/2026-10/USD/-/").content.decode()
     assert "label value &#x27;staging&#x27; matches no hub" in unattributed
@@ -68,7 +71,10 @@ def test_the_api(hub_table: Any, files: dict[str, Path]) -> None:
         ("solo", "7.78"),
     ]
     assert operations.call("GET", "/costs/months").json() == ["2026-11", "2026-10"]
-    rows = operations.call("GET", "/costs/report/2026-10/USD/solo").json()
+    solo = Hub.objects.get(name="solo")
+    assert [c["hub_id"] for c in report[0]["communities"]][-1] == solo.pk
+    assert operations.call("GET", "/costs/report/2026-10/USD/solo").status_code == 422
+    rows = operations.call("GET", f"/costs/report/2026-10/USD/{solo.pk}").json()
     assert rows == [
         {
             "account": "solo-project",

@@ -11,9 +11,9 @@ import pytest
 
 from partnerops.contracts import services as contracts
 from partnerops.contracts.models import Agreement, AgreementKind, AgreementState
-from partnerops.costs.models import CostImport, CostLine, to_nanos
+from partnerops.costs.models import CostGroup, CostImport, to_nanos
+from partnerops.costs.months import reattribute
 from partnerops.hubs import services as hubs
-from partnerops.hubs.models import Hub
 from tests.factories import prospect
 
 MONTH = "2026-10"
@@ -66,18 +66,18 @@ def make_community(
 
 
 def add_costs(month: str, amounts: dict[str, str], *, currency: str = "USD") -> None:
-    """Imported, attributed cloud costs per hub for a month (the costs app's own tests
-    cover reading provider exports; here only the stored result matters)."""
+    """Imported cloud costs per hub for a month, labelled with the hub's name, attributed
+    as an import attributes them (the costs app's own tests cover reading provider
+    exports; here only what is stored matters)."""
     cost_import = CostImport.objects.create(source="gcp", file_name=f"{month}.json", checksum=month,
                                             format="gcp-json", provider="gcp", months=[month])  # fmt: skip
     for name, amount in amounts.items():
-        hub = Hub.objects.get(name=name)
-        CostLine.objects.create(
+        CostGroup.objects.create(
             cost_import=cost_import, source="gcp", month=month, currency=currency,
-            account=f"{name}-project", service="Compute", category="usage", hub=hub, hub_name=name,
-            community=hub.community, community_name=hub.community.name, rule="label",
-            amount_nanos=to_nanos(Decimal(amount)), lines=1,
+            account=f"{name}-project", service="Compute", category="usage", hub_label=name,
+            cluster_label="shared-k8s", gross_nanos=to_nanos(Decimal(amount)), lines=1,
         )  # fmt: skip
+    reattribute(month)
 
 
 @pytest.fixture

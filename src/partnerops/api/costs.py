@@ -18,7 +18,13 @@ from partnerops.costs import output
 from partnerops.costs.formats import ExportError
 from partnerops.costs.models import CostImport
 from partnerops.costs.rules import RulesError, normalize_month
-from partnerops.costs.services import cost_import, drilldown, imported_months, month_report
+from partnerops.costs.services import (
+    cost_import,
+    drilldown,
+    imported_months,
+    month_report,
+    parse_hub,
+)
 
 costs = Router(tags=["cloud costs"])
 
@@ -110,12 +116,21 @@ def cost_report(request: HttpRequest, month: str) -> list[dict[str, Any]]:
 def cost_drilldown(
     request: HttpRequest, month: str, currency: str, hub: str
 ) -> list[dict[str, Any]]:
-    """The accounts and services behind one hub's amount; hub ``-`` for the unattributed rest."""
+    """The accounts and services behind one hub's amount, by the hub's id (names change);
+    hub ``-`` for the unattributed rest."""
+    try:
+        hub_id = parse_hub(hub)
+    except ValueError as error:
+        raise HttpError(422, str(error)) from None
     return [
         {
-            **{key: value for key, value in row.items() if key != "community_name"},
+            **{
+                key: value
+                for key, value in row.items()
+                if key not in ("community_name", "hub_name")
+            },
             "amount": f"{row['amount']:.9f}",
             "credits": f"{row['credits']:.9f}",
         }
-        for row in drilldown(month, currency, hub)
+        for row in drilldown(month, currency, hub_id)
     ]

@@ -29,6 +29,7 @@ from partnerops.invoicing.models import (
 )
 from partnerops.invoicing.plan import MonthError, parse_month
 from partnerops.invoicing.run import billing_run
+from partnerops.invoicing.unbilled import month_billing
 
 billing = Router(tags=["invoicing"])
 invoices = Router(tags=["invoicing"])
@@ -213,6 +214,41 @@ def finalise_month(request: HttpRequest, payload: MonthIn) -> Any:
     return services.invoices_finalise_confirmed(
         actor=request.user, month=_month(payload.month), issued_on=payload.issued_on
     )
+
+
+class NotBilledOut(Schema):
+    hub_id: int
+    hub: str
+    community_id: int | None
+    community: str
+    currency: str
+    attributed: str
+    billed: str
+    not_billed: str
+    reason: str
+    flag: str
+
+
+class MonthBillingOut(Schema):
+    month: str
+    not_billed: list[NotBilledOut]
+    totals: dict[str, str]
+    unattributed: dict[str, str]
+
+
+@billing.get("/not-billed", response=MonthBillingOut, auth=can_view_invoices)
+def cloud_cost_not_billed(request: HttpRequest, month: str) -> dict[str, Any]:
+    """Every cloud cost attributed to a hub in the month that is not on a live invoice
+    line, with the reason; and what was attributed to no hub. Amounts per currency."""
+    result = month_billing(_month(month))
+    return {
+        "month": result.month,
+        "not_billed": [item.as_json() for item in result.not_billed],
+        "totals": {code: f"{amount:.2f}" for code, amount in sorted(result.totals().items())},
+        "unattributed": {
+            code: f"{amount:.2f}" for code, amount in sorted(result.unattributed.items())
+        },
+    }
 
 
 @billing.get("/export", auth=can_view_invoices)

@@ -84,6 +84,8 @@ class CommunityAmount:
     hub: str
     amount: Decimal  # rounded to the cent, largest remainder within the month and currency
     exact: Decimal
+    hub_id: int | None = None  # in the app; a rules file's hubs have names only
+    community_id: int | None = None
 
 
 @dataclass
@@ -134,6 +136,7 @@ class Attribution:
     files: list[SourceFile]
     shares: list[Share]
     duplicates: list[Duplicate] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)  # what the rules read, kept by the app
 
     def months(self) -> list[str]:
         return sorted({share.group.month for share in self.shares})
@@ -345,12 +348,15 @@ def apply_rules(
                     )
                 )
             continue
-        shares.extend(_split_shared(group, clusters, usage))
+        shares.extend(_split_shared(group, clusters, usage, rules.cluster_label_keys))
     return shares
 
 
 def _split_shared(
-    group: Group, clusters: dict[str, list[HubRule]], usage: UsageWeights
+    group: Group,
+    clusters: dict[str, list[HubRule]],
+    usage: UsageWeights,
+    cluster_keys: tuple[str, ...],
 ) -> list[Share]:
     cluster = group.cluster_label
     hubs = clusters.get(cluster or "")
@@ -383,10 +389,15 @@ def _split_shared(
                 reason=f"no usage weights for cluster {cluster!r} in {group.month}",
             )
         ]
-    by_name = {hub.name: hub for hub in hubs}
+    # Usage is measured per namespace: a hub's label values (its name unless it says).
+    by_namespace: dict[str, HubRule] = {}
+    for candidate in hubs:
+        for value in candidate.label_values(cluster_keys):
+            if value not in by_namespace or value not in candidate.former_names:
+                by_namespace[value] = candidate
     shares = []
     for name, part in allocate(group.amount, weights).items():
-        hub = by_name.get(name)
+        hub = by_namespace.get(name)
         if hub is None:
             shares.append(
                 Share(
@@ -416,6 +427,7 @@ def attribute(
     connection = duckdb.connect(config={"memory_limit": limits.memory})
     files: list[SourceFile] = []
     shares: list[Share] = []
+    all_groups: list[Group] = []
     duplicates: list[Duplicate] = []
     seen_paths: dict[Path, str] = {}
     seen_checksums: dict[str, str] = {}
@@ -431,12 +443,13 @@ def attribute(
             else:
                 seen_paths[path.resolve()] = seen_checksums[source.checksum] = shown
                 files.append(source)
+                all_groups.extend(groups)
                 shares.extend(apply_rules(groups, rules, usage))
             if on_file:
                 on_file(path)
     finally:
         connection.close()
-    return Attribution(files, shares, duplicates)
+    return Attribution(files, shares, duplicates, all_groups)
 
 
 def _read_named(
@@ -465,13 +478,19 @@ def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
         by_month[(share.group.month, share.group.currency)].append(share)
     summaries = []
     for (month, currency), items in sorted(by_month.items()):
-        exact: dict[tuple[str, str] | None, Decimal] = defaultdict(Decimal)
+        # Keyed by the hub's identity (its id in the app): a rename changes a label,
+        # never which hub an amount belongs to, nor which part gets a rounding cent.
+        exact: dict[tuple[int, str] | None, Decimal] = defaultdict(Decimal)
+        hubs: dict[tuple[int, str], HubRule] = {}
         for share in items:
-            key = (share.hub.community, share.hub.name) if share.hub else None
+            key = share.hub.identity if share.hub else None
+            if share.hub is not None:
+                hubs.setdefault(share.hub.identity, share.hub)
             exact[key] += share.amount
         exact.setdefault(None, ZERO)
+
         rounded = largest_remainder(
-            dict(sorted(exact.items(), key=lambda kv: (kv[0] is None, kv[0] or ("", ""))))
+            dict(sorted(exact.items(), key=lambda item: _rounding_order(item[0], hubs)))
         )
         exact_total = sum(exact.values(), ZERO)
         summary = MonthSummary(
@@ -480,11 +499,21 @@ def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
             total=round_cents(exact_total),
             exact_total=exact_total,
             unattributed=rounded[None],
-            communities=[
-                CommunityAmount(key[0], key[1], rounded[key], exact[key])
-                for key in rounded
-                if key is not None
-            ],
+            communities=sorted(
+                (
+                    CommunityAmount(
+                        hubs[key].community,
+                        hubs[key].name,
+                        rounded[key],
+                        exact[key],
+                        hubs[key].hub_id,
+                        hubs[key].community_id,
+                    )
+                    for key in rounded
+                    if key is not None
+                ),
+                key=lambda item: (item.community, item.hub, item.hub_id or 0),
+            ),
         )
         summary.accounts = _reconcile_accounts(items)
         groups = {id(share.group): share.group for share in items}.values()
@@ -505,6 +534,16 @@ def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
         )
         summaries.append(summary)
     return summaries
+
+
+def _rounding_order(
+    key: tuple[int, str] | None, hubs: dict[tuple[int, str], HubRule]
+) -> tuple[int, int, str, str]:
+    """Ties for a rounding cent go by hub id in the app (stable under renames), by
+    community and hub name for a rules file; the unattributed rest comes last."""
+    if key is None:
+        return (1, 0, "", "")
+    return (0, key[0], hubs[key].community if not key[0] else "", key[1])
 
 
 def _reconcile_accounts(items: list[Share]) -> list[AccountReconciliation]:

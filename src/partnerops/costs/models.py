@@ -32,6 +32,12 @@ class CostImport(models.Model):
     superseded = models.BooleanField(
         default=False, help_text="A later import replaced all of its months."
     )
+    # What the rules need is kept (CostGroup), so a month is attributed again from the
+    # database when the hubs change. Imports from before that keep their lines as read.
+    groups_stored = models.BooleanField(default=True)
+    label_keys = models.JSONField(
+        default=list, help_text="The hub label keys read from the file, in order."
+    )
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -83,6 +89,68 @@ class CostLine(models.Model):
     @property
     def credits(self) -> Decimal:
         return from_nanos(self.credits_nanos)
+
+
+class CostGroup(models.Model):
+    """What the attribution rules read from a file, aggregated: month x currency x
+    account x service x charge x hub label x cluster label. Kept so that a month is
+    attributed again from the database, without the files, whenever the hubs change."""
+
+    cost_import = models.ForeignKey(
+        CostImport, on_delete=models.CASCADE, related_name="cost_groups"
+    )
+    source = models.CharField(max_length=100)
+    month = models.CharField(max_length=7)
+    currency = models.CharField(max_length=3)
+    account = models.CharField(max_length=200)
+    service = models.CharField(max_length=200)
+    category = models.CharField(max_length=20)
+    hub_label = models.CharField(max_length=300, blank=True)
+    cluster_label = models.CharField(max_length=300, blank=True)
+    gross_nanos = models.BigIntegerField()
+    credits_nanos = models.BigIntegerField(default=0)
+    lines = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "source"])]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.account} {self.service} {self.hub_label or '-'}"
+
+
+class UsageWeight(models.Model):
+    """A namespace's usage of a shared cluster in a month (e.g. memory byte-hours): the
+    weights its shared cost is split by. Kept for re-attribution, like the groups."""
+
+    month = models.CharField(max_length=7)
+    cluster = models.CharField(max_length=300)
+    namespace = models.CharField(max_length=300)
+    # Decimal text: weights such as 1.23e15 byte-hours stay exact on every database.
+    weight = models.CharField(max_length=80)
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the usage file.")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "cluster", "namespace"], name="one_usage_weight_per_namespace"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.cluster} {self.namespace}: {self.weight}"
+
+
+class CostMonth(models.Model):
+    """When a month's lines were attributed, and against which rules: a different
+    fingerprint (a hub added, renamed, re-labelled, moved) attributes it again."""
+
+    month = models.CharField(max_length=7, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    attributed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.month
 
 
 NANO = Decimal("1e-9")

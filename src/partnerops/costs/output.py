@@ -11,11 +11,17 @@ from rich.console import Console
 from rich.table import Table
 
 from partnerops.core import csv_cells
-from partnerops.costs.engine import Attribution, MonthSummary, SourceFile
+from partnerops.costs.engine import Attribution, CommunityAmount, MonthSummary, SourceFile
 
 
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
+
+
+def _community_dict(item: CommunityAmount) -> dict[str, Any]:
+    """A rules file's hubs have names only; the app's also have ids (what keys them)."""
+    ids = {"community_id": item.community_id, "hub_id": item.hub_id} if item.hub_id else {}
+    return {"community": item.community, "hub": item.hub, **ids, "amount": _money(item.amount)}
 
 
 def summary_dict(summary: MonthSummary) -> dict[str, Any]:
@@ -25,10 +31,7 @@ def summary_dict(summary: MonthSummary) -> dict[str, Any]:
         "total": _money(summary.total),
         "attributed": _money(summary.attributed),
         "unattributed": _money(summary.unattributed),
-        "communities": [
-            {"community": item.community, "hub": item.hub, "amount": _money(item.amount)}
-            for item in summary.communities
-        ],
+        "communities": [_community_dict(item) for item in summary.communities],
         "credits": _money(summary.credits),
         "tax": _money(summary.tax),
         "adjustments": _money(summary.adjustments),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,6 +44,20 @@ class HubRule:
     labels: tuple[tuple[str, str], ...] = ()
     community_id: int | None = None
     hub_id: int | None = None
+    # Names the hub had before: a label equal to one of them is still this hub's.
+    former_names: tuple[str, ...] = ()
+
+    def label_values(self, cluster_keys: Iterable[str]) -> list[str]:
+        """The label values marking this hub: its explicit labels (except those naming
+        its cluster), else its name and former names (also its namespaces in usage)."""
+        skip = set(cluster_keys)
+        explicit = [value for key, value in self.labels if key not in skip]
+        return explicit or [self.name, *self.former_names]
+
+    @property
+    def identity(self) -> tuple[int, str]:
+        """What keys a hub's amounts: its id in the app, its name in a rules file."""
+        return (self.hub_id or 0, "" if self.hub_id else self.name)
 
 
 @dataclass
@@ -58,15 +73,18 @@ class Rules:
     def label_values(self) -> dict[str, HubRule]:
         """Hub label value -> hub, for the shared hubs."""
         values: dict[str, HubRule] = {}
-        cluster_keys = set(self.cluster_label_keys)
+        former: dict[str, HubRule] = {}
         for hub in self.hubs:
             if hub.dedicated:
                 continue
             # A hub's labels may also name its cluster; that one marks the cluster, not the hub.
-            wanted = [value for key, value in hub.labels if key not in cluster_keys] or [hub.name]
-            for value in wanted:
-                values[value] = hub
-        return values
+            for value in hub.label_values(self.cluster_label_keys):
+                if value in hub.former_names:
+                    former.setdefault(value, hub)
+                else:
+                    values[value] = hub
+        # A name a hub no longer has yields to a hub that has it now.
+        return {**former, **values}
 
     def cluster_hubs(self) -> dict[str, list[HubRule]]:
         clusters: dict[str, list[HubRule]] = defaultdict(list)
@@ -165,6 +183,7 @@ def rules_from_hubs() -> Rules:
                 labels=tuple(hub.cost_labels.items()),
                 community_id=hub.community_id,
                 hub_id=hub.pk,
+                former_names=tuple(hub.former_names),
             )
         )
     return rules

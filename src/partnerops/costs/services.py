@@ -29,7 +29,17 @@ from partnerops.costs.engine import (
     summarize,
 )
 from partnerops.costs.formats import ExportError
-from partnerops.costs.models import MAX_AMOUNT, CostImport, CostLine, fits, from_nanos, to_nanos
+from partnerops.costs.models import (
+    MAX_AMOUNT,
+    CostGroup,
+    CostImport,
+    CostLine,
+    UsageWeight,
+    fits,
+    from_nanos,
+    to_nanos,
+)
+from partnerops.costs.months import ensure_attributed, reattribute, stored_usage
 from partnerops.costs.rules import UsageWeights, load_usage_csv, rules_from_hubs
 
 
@@ -68,17 +78,23 @@ def cost_import(
     """Read, attribute with the hubs table's rules, then replace the files' months for
     their source in one transaction. Reading happens before the transaction: a bad
     file changes nothing, and the database is not held while DuckDB works. A file given
-    twice is counted once; ``names`` are the files' names as uploaded, for messages."""
+    twice is counted once; ``names`` are the files' names as uploaded, for messages.
+    Without a usage file, the weights stored for the months are used."""
     names = names or {}
-    usage: UsageWeights | None = (
+    given: UsageWeights | None = (
         load_usage_csv(usage_path, names.get(usage_path)) if usage_path else None
     )
-    attribution = attribute(
-        paths, rules_from_hubs(), usage, on_file=on_file, names=names, limits=read_limits()
-    )
+    usage = {**stored_usage(), **(given or {})}
+    rules = rules_from_hubs()
+    attribution = attribute(paths, rules, usage, on_file=on_file, names=names, limits=read_limits())
     usage_checksum = _file_checksum(usage_path) if usage_path else ""
     return _store(
-        actor=actor, attribution=attribution, source=source, usage_checksum=usage_checksum
+        actor=actor,
+        attribution=attribution,
+        source=source,
+        usage=given,
+        usage_checksum=usage_checksum,
+        label_keys=list(rules.label_keys()),
     )
 
 
@@ -92,14 +108,25 @@ def _file_checksum(path: Path) -> str:
 
 @transaction.atomic
 def _store(
-    *, actor: Any, attribution: Attribution, source: str | None, usage_checksum: str
+    *,
+    actor: Any,
+    attribution: Attribution,
+    source: str | None,
+    usage: UsageWeights | None,
+    usage_checksum: str,
+    label_keys: list[str],
 ) -> ImportResult:
     sources = {file.path: source or file.provider for file in attribution.files}
     replaced: dict[str, set[str]] = defaultdict(set)
     for file in attribution.files:
         replaced[sources[file.path]].update(file.months)
+    months = {month for values in replaced.values() for month in values}
+    months |= {month for month, _ in (usage or {})}
+    for month in sorted(months):
+        transaction_lock(f"costs-month:{month}")
     for name in sorted(replaced):
         transaction_lock(f"costs:{name}")
+        CostGroup.objects.filter(source=name, month__in=replaced[name]).delete()
         CostLine.objects.filter(source=name, month__in=replaced[name]).delete()
     imports = {}
     for file in attribution.files:
@@ -113,8 +140,13 @@ def _store(
             lines=file.lines,
             usage_checksum=usage_checksum,
             imported_by=user_or_none(actor),
+            label_keys=label_keys,
         )
-    CostLine.objects.bulk_create(_aggregate(attribution.shares, imports, sources), batch_size=2000)
+    CostGroup.objects.bulk_create(_groups(attribution.groups, imports), batch_size=2000)
+    if usage:
+        _store_usage(usage, usage_checksum)
+    for month in sorted(months):
+        reattribute(month)
     _mark_superseded()
     for cost_import_row in imports.values():
         audit.record_create(
@@ -129,10 +161,59 @@ def _store(
     )
 
 
-def _aggregate(
-    shares: list[Share], imports: dict[str, CostImport], sources: dict[Path, str]
-) -> list[CostLine]:
-    """One row per month x account x service x charge x hub x rule: labels are not kept."""
+def _groups(groups: list[Group], imports: dict[str, CostImport]) -> list[CostGroup]:
+    rows = []
+    for group in groups:
+        cost_import_row = imports[group.file]
+        for what, value in (("amount", group.gross), ("credits", group.credits)):
+            if not fits(value):
+                raise ExportError(
+                    f"{cost_import_row.file_name}: the {what} of {group.month}, account {group.account}, "
+                    f"service {group.service} is {group.currency} {value:,}, beyond the largest amount "
+                    f"PartnerOps stores exactly ({MAX_AMOUNT:,}); nothing was imported."
+                )
+        rows.append(
+            CostGroup(
+                cost_import=cost_import_row,
+                source=cost_import_row.source,
+                month=group.month,
+                currency=group.currency,
+                account=group.account[:200],
+                service=group.service[:200],
+                category=group.category,
+                hub_label=(group.hub_label or "")[:300],
+                cluster_label=(group.cluster_label or "")[:300],
+                gross_nanos=to_nanos(group.gross),
+                credits_nanos=to_nanos(group.credits),
+                lines=group.lines,
+            )
+        )
+    return rows
+
+
+def _store_usage(usage: UsageWeights, checksum: str) -> None:
+    """The file's weights replace those stored for each (month, cluster) it has."""
+    for month, cluster in usage:
+        UsageWeight.objects.filter(month=month, cluster=cluster).delete()
+    UsageWeight.objects.bulk_create(
+        [
+            UsageWeight(
+                month=month,
+                cluster=cluster,
+                namespace=namespace,
+                weight=str(weight),
+                checksum=checksum,
+            )
+            for (month, cluster), weights in sorted(usage.items())
+            for namespace, weight in sorted(weights.items())
+        ],
+        batch_size=2000,
+    )
+
+
+def cost_lines(shares: list[Share], imports: dict[str, CostImport]) -> list[CostLine]:
+    """One row per month x account x service x charge x hub x rule (labels are in the
+    groups): the attributed amounts everything else reads."""
     totals: dict[tuple[Any, ...], tuple[Decimal, Decimal, int]] = {}
     for share in shares:
         group = share.group
@@ -164,7 +245,7 @@ def _aggregate(
     for key, (amount, credits, count) in totals.items():
         _check_storable(key, amount, credits, imports)
         (
-            file_path,
+            file_key,
             month,
             currency,
             account,
@@ -177,7 +258,7 @@ def _aggregate(
             rule,
             reason,
         ) = key
-        cost_import_row = imports[file_path]
+        cost_import_row = imports[file_key]
         lines.append(
             CostLine(
                 cost_import=cost_import_row,
@@ -218,6 +299,7 @@ def _check_storable(
 
 def _mark_superseded() -> None:
     live = set(CostLine.objects.values_list("cost_import_id", flat=True).distinct())
+    live |= set(CostGroup.objects.values_list("cost_import_id", flat=True).distinct())
     CostImport.objects.exclude(pk__in=live).filter(superseded=False).update(superseded=True)
 
 
@@ -225,9 +307,11 @@ def _mark_superseded() -> None:
 
 
 def stored_shares(month: str) -> list[Share]:
-    """The stored rows of a month as the engine's shares, to summarise them the same way."""
+    """The stored rows of a month as the engine's shares, to summarise them the same way
+    (attributed again first if the hubs changed since)."""
+    ensure_attributed(month)
     shares = []
-    for line in CostLine.objects.filter(month=month).order_by("id"):
+    for line in CostLine.objects.filter(month=month).select_related("hub").order_by("id"):
         group = Group(
             line.source,
             line.month,
@@ -243,7 +327,7 @@ def stored_shares(month: str) -> list[Share]:
         )
         hub = (
             HubRule(
-                line.hub_name,
+                line.hub.name if line.hub else line.hub_name,
                 line.community_name,
                 community_id=line.community_id,
                 hub_id=line.hub_id,
@@ -263,14 +347,29 @@ def imported_months() -> list[str]:
     return sorted(set(CostLine.objects.values_list("month", flat=True).distinct()), reverse=True)
 
 
-def drilldown(month: str, currency: str, hub: str) -> list[dict[str, Any]]:
-    """The accounts, services and rules behind one hub's amount (hub ``-``: the unattributed
-    rest), exact: one query, amounts as Decimals."""
-    lines = CostLine.objects.filter(
-        month=month, currency=currency, hub_name="" if hub == "-" else hub
-    )
+UNATTRIBUTED_HUB = "-"
+
+
+def parse_hub(text: str) -> int | None:
+    """A drill-down's hub: a hub's id, or ``-`` for the unattributed rest."""
+    if text == UNATTRIBUTED_HUB:
+        return None
+    if text.isdigit() and len(text) <= 18:
+        return int(text)
+    raise ValueError(f"hub {text[:40]!r} is not a hub id (or '-' for the unattributed rest).")
+
+
+def drilldown(month: str, currency: str, hub_id: int | None) -> list[dict[str, Any]]:
+    """The accounts, services and rules behind one hub's amount (``hub_id`` None: the
+    unattributed rest), exact: one query, amounts as Decimals. By the hub's id: its
+    name is a label and may change."""
+    ensure_attributed(month)
+    lines = CostLine.objects.filter(month=month, currency=currency)
+    lines = lines.filter(hub_name="") if hub_id is None else lines.filter(hub_id=hub_id)
     rows = (
-        lines.values("account", "service", "category", "rule", "reason", "community_name")
+        lines.values(
+            "account", "service", "category", "rule", "reason", "community_name", "hub_name"
+        )
         .annotate(amount_nanos=Sum("amount_nanos"), credits_nanos=Sum("credits_nanos"))
         .order_by("account", "service", "category")
     )

@@ -17,8 +17,16 @@ from partnerops.core.roles import Capability, has_capability
 from partnerops.core.uploads import UploadTooLarge, save_uploads
 from partnerops.costs.formats import ExportError
 from partnerops.costs.models import CostImport
+from partnerops.costs.months import stale_label_keys
+from partnerops.costs.panels import month_panels
 from partnerops.costs.rules import RulesError, normalize_month
-from partnerops.costs.services import cost_import, drilldown, imported_months, month_report
+from partnerops.costs.services import (
+    cost_import,
+    drilldown,
+    imported_months,
+    month_report,
+    parse_hub,
+)
 
 VIEW = Capability.VIEW_PIPELINE
 
@@ -110,17 +118,27 @@ def cost_month(request: HttpRequest, month: str) -> HttpResponse:
     return render(
         request,
         "costs/month.html",
-        {"month": month, "summaries": summaries, "months": imported_months()},
+        {
+            "month": month,
+            "summaries": summaries,
+            "months": imported_months(),
+            "panels": month_panels(month),
+            "stale": stale_label_keys(month),
+        },
     )
 
 
 @requires(VIEW)
 def cost_drilldown(request: HttpRequest, month: str, currency: str, hub: str) -> HttpResponse:
     """The services and accounts behind one hub's amount (or the unattributed rest: hub '-')."""
-    rows = drilldown(month, currency, hub)
+    try:
+        rows = drilldown(month, currency, parse_hub(hub))
+    except ValueError:
+        raise Http404("Not a hub.") from None
     if not rows:
         raise Http404("Nothing imported for that hub and month.")
     community = rows[0]["community_name"] or "(unattributed)"
+    hub = rows[0]["hub_name"] or "-"
     total = sum((row["amount"] for row in rows), Decimal(0))
     context = {
         "month": month,

@@ -61,6 +61,14 @@ class Hub(models.Model):
         blank=True,
         help_text='Tags or labels marking its resources, e.g. {"2i2c:hub-name": "ocean"}.',
     )
+    # Billing exports keep the labels a hub's resources carried: after a rename the
+    # old name still marks this hub's costs (issue 15), so a rename moves no money.
+    former_names = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Names the hub had before: their cost labels are still this hub's.",
+    )
     we_pay_cloud_bill = models.BooleanField(
         default=True, help_text="We pay the cloud bill and recover it."
     )

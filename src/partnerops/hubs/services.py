@@ -66,7 +66,10 @@ def hub_create(*, actor: Any, **values: Any) -> Hub:
 @transaction.atomic
 def hub_update(*, actor: Any, hub: Hub, **values: Any) -> Hub:
     before = audit.stored_snapshot(hub, HUB_FIELDS)
+    old_name = before.get("name")
     assign_fields(hub, allowed=HUB_FIELDS, values=values)
+    if old_name and hub.name != old_name and old_name not in hub.former_names:
+        hub.former_names = [*hub.former_names, old_name]
     _validate(hub)
     hub.save()
     audit.record_update(actor=actor, instance=hub, before=before)

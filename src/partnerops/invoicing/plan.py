@@ -193,19 +193,21 @@ def fee_line(agreement: Agreement, first: dt.date, last: dt.date) -> PlannedLine
 
 @dataclass
 class CloudSpend:
-    """The month's imported costs: per hub name and currency (rounded, from the cost
-    report), and which hubs and accounts the imports cover."""
+    """The month's imported costs per hub (by id: a name is a label and may change) and
+    currency, rounded as the cost report rounds them; and which hubs and accounts the
+    imports cover. The cost pages, the plan and the coverage check read the same lines."""
 
-    amounts: dict[str, dict[str, Decimal]]  # hub name -> currency -> amount
+    amounts: dict[int, dict[str, Decimal]]  # hub id -> currency -> amount
     hubs_covered: set[int]
     accounts_covered: set[str]
 
     @classmethod
     def for_month(cls, month: str) -> CloudSpend:
-        amounts: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-        for summary in month_report(month):
+        amounts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        for summary in month_report(month):  # attributes the month again if hubs changed
             for item in summary.communities:
-                amounts[item.hub][summary.currency] += item.amount
+                if item.hub_id is not None:
+                    amounts[item.hub_id][summary.currency] += item.amount
         lines = CostLine.objects.filter(month=month)
         hubs = set(lines.exclude(hub=None).values_list("hub_id", flat=True).distinct())
         accounts = set(lines.values_list("account", flat=True).distinct())
@@ -217,7 +219,7 @@ class CloudSpend:
         )
 
     def currencies(self, hub: Hub) -> dict[str, Decimal]:
-        return dict(self.amounts.get(hub.name, {}))
+        return dict(self.amounts.get(hub.pk, {}))
 
 
 def hub_in_service(hub: Hub, first: dt.date, last: dt.date) -> bool:

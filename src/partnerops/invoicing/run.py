@@ -22,6 +22,7 @@ from partnerops.core.profile import get_profile
 from partnerops.invoicing.audit_actions import InvoicingAction
 from partnerops.invoicing.models import BillingRun, Invoice, InvoiceLine, InvoiceState
 from partnerops.invoicing.plan import Draft, Plan, plan_month
+from partnerops.invoicing.unbilled import MonthBilling, month_billing
 from partnerops.outbox.services import Attachment, email_queue
 from partnerops.outbox.templating import render_named
 
@@ -62,7 +63,7 @@ def billing_run(
             }
             for d in changes.voided
         ]
-        run.summary = summary_text(run, plan, changes)
+        run.summary = summary_text(run, plan, changes, month_billing(month))
         run.finished_at = timezone.now()
         run.save()
         audit.record(
@@ -180,7 +181,9 @@ def _counts(run: BillingRun) -> str:
     )
 
 
-def summary_text(run: BillingRun, plan: Plan, changes: Changes) -> str:
+def summary_text(
+    run: BillingRun, plan: Plan, changes: Changes, billing: MonthBilling | None = None
+) -> str:
     """The email seed 004 sends the fiscal sponsor: each community's line items."""
     out = [f"Billing run for {run.month}", _counts(run), ""]
     for draft in sorted(plan.drafts, key=lambda d: d.organization.name):
@@ -201,6 +204,10 @@ def summary_text(run: BillingRun, plan: Plan, changes: Changes) -> str:
         out.append("Blocked (not drafted):")
         for blocked in run.blocked:
             out.append(f"  {blocked['organization']}: {'; '.join(blocked['reasons'])}")
+        out.append("")
+    if billing is not None and (billing.not_billed or billing.unattributed):
+        out.append("Cloud cost not billed this month:")
+        out += billing.lines()
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -38,6 +38,7 @@ from partnerops.invoicing.forms import (
 from partnerops.invoicing.models import CreditNote, Invoice, InvoiceState, ManualCharge
 from partnerops.invoicing.plan import MonthError, parse_month
 from partnerops.invoicing.run import billing_run
+from partnerops.invoicing.unbilled import month_billing
 
 VIEW = Capability.VIEW_INVOICES
 MANAGE = Capability.MANAGE_BILLING
@@ -71,6 +72,7 @@ def billing(request: HttpRequest) -> HttpResponse:
     context = {
         "board": selectors.month_board(month),
         "turnaround": selectors.turnaround(month),
+        "not_billed": month_billing(month),
         "month": month,
         "can_manage": has_capability(request.user, MANAGE),
         "states": InvoiceState,
