@@ -242,6 +242,7 @@ MATRIX: dict[str, Rule] = {
     "api-1:finalise_month": api(
         "Issue a month's confirmed invoices", BILLING_MANAGERS, method="POST", ok=422
     ),
+    "api-1:cloud_cost_not_billed": api("Cloud cost not billed (?month=)", INVOICE_READERS, ok=422),
     "api-1:accounting_export": api("Accounting export CSV (?start=&end=)", INVOICE_READERS, ok=422),
     "api-1:list_invoices": api("List invoices", INVOICE_READERS),
     "api-1:get_invoice": api("Get invoice", INVOICE_READERS),
@@ -349,6 +350,8 @@ MATRIX: dict[str, Rule] = {
 READ_ONLY_ADMIN_MODELS = (
     "core_auditevent", "crm_milestone", "crm_qualification", "contracts_extension", "contracts_checkin",
     "outbox_notification", "contracts_calendarfeed", "costs_costimport", "costs_costline",
+    # Derived from imports and the hubs; the price book is versioned on its own pages.
+    "costs_costgroup", "costs_usageweight", "costs_costmonth", "contracts_servicetier",
     "outbox_outboundemail", "outbox_emailattachment",
     "playbooks_playbookrun", "playbooks_runstep", "playbooks_document", "playbooks_receivedemail",
     "playbooks_handoffissue",
@@ -363,6 +366,7 @@ for _model in ("axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"):
     MATRIX[f"admin:{_model}_add"] = admin(
         f"Add {_model}: refused, the login log is written by sign-ins", ok=403
     )
+MATRIX["admin:crm_engagement_add"] = admin("Add an engagement: done on its pages", ok=403)
 MATRIX["admin:core_apitoken_add"] = admin("Add a token: done on the account page", ok=403)
 MATRIX["admin:core_organisationprofile_delete"] = admin("Delete our identity: refused", ok=403)
 MATRIX["admin:core_organisationprofile_add"] = admin("Add a second identity: refused", ok=403)

@@ -21,7 +21,7 @@ from partnerops.core.models import AuditEvent, OrganisationProfile
 from partnerops.core.profile import get_profile
 from partnerops.core.roles import Role
 from partnerops.core.tokens import api_token_create
-from partnerops.costs.models import CostImport, CostLine
+from partnerops.costs.models import CostGroup, CostImport, CostLine, CostMonth, UsageWeight
 from partnerops.crm import services
 from partnerops.crm.models import (
     Milestone,
@@ -191,6 +191,20 @@ def world(db: None) -> dict[str, Any]:
                 rule="unattributed",
                 amount_nanos=10**9,
             ),
+            "costs_costgroup": CostGroup.objects.create(
+                cost_import=cost_import_row,
+                source="gcp",
+                month="2026-09",
+                currency="USD",
+                account="a",
+                service="s",
+                category="usage",
+                gross_nanos=10**9,
+            ),
+            "costs_usageweight": UsageWeight.objects.create(
+                month="2026-09", cluster="c", namespace="n", weight="1"
+            ),
+            "costs_costmonth": CostMonth.objects.create(month="2020-01", fingerprint="x"),
             "outbox_notification": Notification.objects.create(
                 recipient=owner, key="k", subject="s"
             ),
@@ -341,7 +355,7 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
         elif param == "currency":
             values[param] = "USD"
         elif param == "hub" and name.startswith(("costs:", "api-1:")):
-            values[param] = "matrix"
+            values[param] = "-"  # a hub's id, or the unattributed rest
         elif param == "key" and short == "email-preview":
             values[param] = "hail-the-lead"
         elif param == "criterion":

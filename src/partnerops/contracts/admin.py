@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
+from partnerops.contracts import services
 from partnerops.contracts.models import (
     Addendum,
     Agreement,
@@ -13,11 +16,13 @@ from partnerops.contracts.models import (
     FormalDocumentVersion,
     ServiceTier,
 )
-from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin
+from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin, ServiceAdmin
 
 
+# The price book is versioned: a new price is a new version (Price book → reprice), never
+# an edit of the one agreements were signed at.
 @admin.register(ServiceTier)
-class ServiceTierAdmin(AuditedAdmin):
+class ServiceTierAdmin(ReadOnlyAdmin):
     list_display = (
         "name",
         "code",
@@ -32,7 +37,7 @@ class ServiceTierAdmin(AuditedAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(AuditedAdmin):
+class AgreementAdmin(ServiceAdmin):
     list_display = (
         "engagement",
         "kind",
@@ -45,8 +50,21 @@ class AgreementAdmin(AuditedAdmin):
     )
     list_filter = ("state", "kind")
     list_select_related = ("engagement__organization", "tier")
-    # State changes go through the transition table on the agreement's page.
-    readonly_fields = ("state", "end_reason", "ended_on", "executed_on", "renews")
+    # State changes go through the transition table on the agreement's page; terms
+    # change while negotiated only, through the same service as the pages and the API.
+    service_fields = services.AGREEMENT_TERMS
+    create_only_fields = ("engagement",)
+
+    def editable_fields(self, obj: Agreement | None) -> tuple[str, ...]:
+        if obj is not None and obj.state not in services.EDITABLE_STATES:
+            return ()
+        return super().editable_fields(obj)
+
+    def service_create(self, actor: Any, values: dict[str, Any]) -> Agreement:
+        return services.agreement_create(actor=actor, **values)
+
+    def service_update(self, actor: Any, obj: Agreement, values: dict[str, Any]) -> Agreement:
+        return services.agreement_update(actor=actor, agreement=obj, **values)
 
 
 @admin.register(Addendum)

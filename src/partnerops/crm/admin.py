@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin
+from django.contrib import admin
+from django.http import HttpRequest
+
+from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin, ServiceAdmin
+from partnerops.crm import services
 from partnerops.crm.models import (
     Contact,
     Engagement,
@@ -30,23 +34,42 @@ class ContactInline(admin.TabularInline[Contact, Organization]):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedAdmin):
+class OrganizationAdmin(ServiceAdmin):
     list_display = ("name", "kind", "country", "website")
     list_filter = ("kind",)
     search_fields = ("name",)
     inlines = [ContactInline]
+    service_fields = services.ORGANIZATION_FIELDS
+
+    def service_create(self, actor: Any, values: dict[str, Any]) -> Organization:
+        return services.organization_create(actor=actor, **values)
+
+    def service_update(self, actor: Any, obj: Organization, values: dict[str, Any]) -> Organization:
+        return services.organization_update(actor=actor, organization=obj, **values)
 
 
 @admin.register(Contact)
-class ContactAdmin(AuditedAdmin):
+class ContactAdmin(ServiceAdmin):
     list_display = ("name", "email", "organization", "title")
     search_fields = ("name", "email", "organization__name")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
+    # The duplicate-email check and the rest hold here as on the pages and the API.
+    service_fields = services.CONTACT_FIELDS
+    create_only_fields = ("organization",)
+
+    def service_create(self, actor: Any, values: dict[str, Any]) -> Contact:
+        return services.contact_create(actor=actor, **values)
+
+    def service_update(self, actor: Any, obj: Contact, values: dict[str, Any]) -> Contact:
+        return services.contact_update(actor=actor, contact=obj, **values)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.contact_delete(actor=request.user, contact=obj)
 
 
 @admin.register(Engagement)
-class EngagementAdmin(AuditedAdmin):
+class EngagementAdmin(ServiceAdmin):
     list_display = (
         "organization",
         "title",
@@ -60,15 +83,15 @@ class EngagementAdmin(AuditedAdmin):
     search_fields = ("organization__name", "title")
     list_select_related = ("organization", "owner")
     autocomplete_fields = ("organization",)
-    # Phase and status change only through moves, which record milestones.
-    readonly_fields = (
-        "phase",
-        "status",
-        "phase_since",
-        "status_since",
-        "close_reason",
-        "created_at",
-    )
+    # Phase and status change only through moves, which record milestones; the details
+    # through the same service as the pages. A new engagement starts on its pages.
+    service_fields = services.ENGAGEMENT_FIELDS
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def service_update(self, actor: Any, obj: Engagement, values: dict[str, Any]) -> Engagement:
+        return services.engagement_update(actor=actor, engagement=obj, **values)
 
 
 @admin.register(Qualification)
