@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("BENCH_DATA", ROOT / "var" / "bench-data"))
 SIZES = (1_000_000, 2_000_000, 5_000_000)
-FORMATS = ("gcp-json", "gcp-parquet", "cur2-parquet", "cur2-csv-gz")
+FORMATS = ("gcp-json", "gcp-parquet", "cur2-parquet", "cur2-csv-gz", "focus-parquet")
 HUBS = 30
 CLUSTERS = ("shared-gke-us", "shared-gke-eu", "shared-eks-us")
 DEDICATED = ("ded-alpha", "ded-beta", "ded-gamma", "ded-delta", "ded-epsilon")
@@ -124,6 +124,41 @@ def _cur2_select(n: int) -> str:
       FROM range({n}) AS t(i)"""
 
 
+def _focus_select(n: int) -> str:
+    """The CUR world as AWS's "FOCUS 1.0 with AWS columns" Parquet: typed period,
+    DECIMAL BilledCost, credits as their own lines, Tags a map with user: keys."""
+    hub = f"'hub' || lpad(CAST(hash(i * 3) % {HUBS} AS VARCHAR), 2, '0')"
+    cluster = f"['shared-gke-us','shared-gke-eu','shared-eks-us'][CAST(hash(i * 3) % {HUBS} % 3 AS INTEGER) + 1]"
+    dedicated = "['ded-alpha','ded-beta','ded-gamma','ded-delta','ded-epsilon'][CAST(hash(i * 5) % 5 AS INTEGER) + 1]"
+    cost = (
+        "CASE WHEN i % 5 = 0 THEN -round((hash(i * 19) % 1000000) / 1000000.0, 6) "
+        "ELSE round((hash(i * 13) % 10000000) / 1000000.0, 6) END"
+    )
+    return f"""
+      SELECT
+        '999999999999' AS BillingAccountId,
+        CASE WHEN {_MIX} >= 94 THEN {dedicated} ELSE '111111111111' END AS SubAccountId,
+        CASE WHEN i % 2 = 0 THEN TIMESTAMP '2026-09-01' ELSE TIMESTAMP '2026-10-01' END AS BillingPeriodStart,
+        CASE WHEN i % 2 = 0 THEN TIMESTAMP '2026-10-01' ELSE TIMESTAMP '2026-11-01' END AS BillingPeriodEnd,
+        TIMESTAMP '2026-09-01' + INTERVAL (i % 5000) MINUTE AS ChargePeriodStart,
+        CASE WHEN i % 5000 = 0 THEN 'Tax' WHEN i % 5 = 0 THEN 'Credit' ELSE 'Usage' END AS ChargeCategory,
+        CAST(NULL AS VARCHAR) AS ChargeClass,
+        CAST({cost} AS DECIMAL(38, 10)) AS BilledCost,
+        CAST({cost} AS DECIMAL(38, 10)) AS EffectiveCost,
+        'USD' AS BillingCurrency,
+        'AWS' AS ProviderName,
+        ['Amazon Elastic Compute Cloud','Amazon Elastic Kubernetes Service','Amazon Simple Storage Service',
+         'Amazon Elastic File System','AWS Data Transfer','Amazon CloudWatch','Amazon Virtual Private Cloud',
+         'Amazon Route 53'][CAST(hash(i * 7) % 8 AS INTEGER) + 1] AS ServiceName,
+        'arn:aws:ec2:us-west-2:111111111111:instance/i-' || (hash(i) % 100000) AS ResourceId,
+        CASE WHEN {_MIX} < 70 THEN MAP {{'user:2i2c:hub-name': {hub}, 'user:alpha.eksctl.io/cluster-name': {cluster}}}
+             WHEN {_MIX} < 80 THEN MAP {{'user:2i2c:hub-name': 'support', 'user:alpha.eksctl.io/cluster-name': {cluster}}}
+             WHEN {_MIX} < 90 THEN MAP {{'user:alpha.eksctl.io/cluster-name': {cluster}}}
+             ELSE MAP {{'user:team': 'hubs'}} END AS Tags,
+        'AmazonEC2' AS x_ServiceCode
+      FROM range({n}) AS t(i)"""
+
+
 def generate(kind: str, n: int) -> Path:
     import duckdb
 
@@ -133,13 +168,18 @@ def generate(kind: str, n: int) -> Path:
         "gcp-parquet": "parquet",
         "cur2-parquet": "parquet",
         "cur2-csv-gz": "csv.gz",
+        "focus-parquet": "parquet",
     }[kind]
     path = DATA / f"{kind}-{n}.{suffix}"
     if path.exists():
         return path
-    select = _gcp_select(n) if kind.startswith("gcp") else _cur2_select(n)
+    select = (
+        _gcp_select(n) if kind.startswith("gcp")
+        else _focus_select(n) if kind.startswith("focus") else _cur2_select(n)
+    )  # fmt: skip
     options = {
         "gcp-json": "FORMAT JSON", "gcp-parquet": "FORMAT PARQUET", "cur2-parquet": "FORMAT PARQUET",
+        "focus-parquet": "FORMAT PARQUET",
         # In CUR 2.0's CSV the map columns are JSON text.
         "cur2-csv-gz": "FORMAT CSV, HEADER, COMPRESSION GZIP",
     }[kind]  # fmt: skip
@@ -192,6 +232,14 @@ def _floor_sql(path: Path, *, needed: bool) -> str:
                 list_extract(list_filter(labels, lambda l: l.key = 'k8s-namespace'), 1).value,
                 list_extract(list_filter(labels, lambda l: l.key = 'goog-k8s-cluster-name'), 1).value,
                 sum(cost), sum(list_sum(list_transform(credits, lambda c: c.amount)))
+            FROM {source} GROUP BY ALL"""
+    if name.startswith("focus"):
+        source = f"read_parquet('{path}')"
+        if not needed:
+            return f"SELECT BillingPeriodStart, SubAccountId, sum(BilledCost) FROM {source} GROUP BY ALL"
+        return f"""SELECT BillingPeriodStart, BillingCurrency, SubAccountId, ServiceName, ChargeCategory,
+                ChargeClass, map_extract_value(Tags, 'user:2i2c:hub-name'),
+                map_extract_value(Tags, 'user:alpha.eksctl.io/cluster-name'), sum(BilledCost)
             FROM {source} GROUP BY ALL"""
     source = f"read_parquet('{path}')" if name.endswith(".parquet") else f"read_csv('{path}')"
     if not needed:
@@ -246,6 +294,14 @@ def run_pandas(path: Path, rules_path: Path, usage_path: Path) -> dict[str, Any]
         frame["amount"] = frame["cost"] + frame["credits"].map(
             lambda v: sum(c["amount"] for c in v) if v is not None else 0.0
         )
+    elif name.startswith("focus"):
+        frame = pd.read_parquet(path)
+        tags = frame["Tags"].map(lambda v: dict(v) if v is not None else {})
+        frame["month"] = frame["BillingPeriodStart"].astype(str).str[:7]
+        frame["account"] = frame["SubAccountId"].astype(str)
+        frame["hub_label"] = tags.map(lambda t: t.get("user:2i2c:hub-name"))
+        frame["cluster_label"] = tags.map(lambda t: t.get("user:alpha.eksctl.io/cluster-name"))
+        frame["amount"] = frame["BilledCost"].astype(float)
     else:
         if name.endswith(".parquet"):
             frame = pd.read_parquet(path)
@@ -350,6 +406,11 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "costs.json"))
+    parser.add_argument(
+        "--keep-other-formats",
+        action="store_true",
+        help="keep the output's cases of formats not measured now (add one format's figures)",
+    )
     args = parser.parse_args()
     if args.child:
         implementation, path, rules_path, usage_path = args.child
@@ -359,7 +420,11 @@ def main() -> None:
     rules_path, usage_path = DATA / "rules.toml", DATA / "usage.csv"
     rules_path.write_text(rules_toml())
     usage_path.write_text(usage_csv())
-    cases = []
+    cases: list[dict[str, Any]] = []
+    if args.keep_other_formats and Path(args.output).exists():
+        measured = set(args.formats.split(","))
+        earlier = json.loads(Path(args.output).read_text()).get("cases", [])
+        cases = [case for case in earlier if case["format"] not in measured]
     for kind in args.formats.split(","):
         for n in (int(size) for size in args.sizes.split(",")):
             started = time.perf_counter()

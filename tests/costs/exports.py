@@ -301,6 +301,106 @@ def write_cost_explorer_csv(path: Path) -> Path:
     return path
 
 
+# FOCUS 1.0-1.2, as each cloud exports it ------------------------------------------------
+
+FOCUS_CLOUDS = {
+    # provider: (ProviderName, cluster label key, how a tag key is spelled, no-account id)
+    "gcp": ("Google Cloud", "goog-k8s-cluster-name", "{key}", "01ABCD-EF2345-678901"),
+    "aws": ("AWS", "alpha.eksctl.io/cluster-name", "user:{key}", "(tax)"),
+    "azure": ("Microsoft", "2i2c.org/cluster-name", "{key}", "(tax)"),
+}
+FOCUS_COLUMNS = (
+    "BillingAccountId", "BillingAccountName", "SubAccountId", "BillingPeriodStart", "BillingPeriodEnd",
+    "ChargePeriodStart", "ChargeCategory", "ChargeClass", "ChargeDescription", "BilledCost", "EffectiveCost",
+    "ListCost", "BillingCurrency", "ProviderName", "ServiceName", "ServiceCategory", "ResourceId", "Tags",
+    "x_ServiceCode",
+)  # fmt: skip
+
+
+def focus_rows(cloud: str) -> list[dict[str, object]]:
+    """The scenario as a FOCUS export: credits and tax are lines of their own
+    (ChargeCategory), tags a JSON object; Azure writes accounts as resource paths."""
+    provider, cluster_key, key_form, no_account = FOCUS_CLOUDS[cloud]
+    rows: list[dict[str, object]] = []
+    for number, line in enumerate(SCENARIO):
+        account = line.account or no_account
+        if cloud == "azure":
+            account = f"/subscriptions/{account}"
+        month_end = "2026-12-01" if line.month == "2026-11" else "2026-11-01"
+        base: dict[str, object] = {
+            "BillingAccountId": "01ABCD-EF2345-678901", "BillingAccountName": "2i2c",
+            "SubAccountId": account if line.account or cloud != "gcp" else None,
+            "BillingPeriodStart": f"{line.month}-01T00:00:00Z", "BillingPeriodEnd": f"{month_end}T00:00:00Z",
+            "ChargePeriodStart": f"{line.month}-15T00:00:00Z", "ChargeCategory": "Tax" if line.kind == "tax" else "Usage",
+            "ChargeClass": None, "ChargeDescription": line.service, "BilledCost": line.cost,
+            "EffectiveCost": line.cost, "ListCost": line.cost, "BillingCurrency": "USD", "ProviderName": provider,
+            "ServiceName": line.service, "ServiceCategory": "Compute", "ResourceId": f"resource-{number}",
+            "Tags": _labels(line, cluster_key, key_form), "x_ServiceCode": line.service[:4],
+        }  # fmt: skip
+        rows.append(base)
+        if line.credit is not None:
+            rows.append({**base, "ChargeCategory": "Credit", "BilledCost": line.credit,
+                         "EffectiveCost": line.credit, "ChargeDescription": "Free trial"})  # fmt: skip
+    return rows
+
+
+def write_focus_csv(path: Path, cloud: str = "azure") -> Path:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt", newline="") as handle:  # type: ignore[operator]
+        writer = csv.DictWriter(handle, fieldnames=list(FOCUS_COLUMNS))
+        writer.writeheader()
+        for row in focus_rows(cloud):
+            writer.writerow({**row, "Tags": json.dumps(row["Tags"]) if row["Tags"] else ""})
+    return path
+
+
+def write_focus_parquet(path: Path, cloud: str = "aws", *, tags_as_map: bool = True) -> Path:
+    """Typed columns: timestamps, DECIMAL costs, Tags as a map (AWS) or JSON text (GCP)."""
+    connection = duckdb.connect()
+    tags_type = "MAP(VARCHAR, VARCHAR)" if tags_as_map else "VARCHAR"
+    columns = ", ".join(
+        f'"{name}" ' + (
+            "TIMESTAMP" if name.endswith(("PeriodStart", "PeriodEnd"))
+            else "DECIMAL(38, 10)" if name.endswith("Cost")
+            else tags_type if name == "Tags" else "VARCHAR"
+        )
+        for name in FOCUS_COLUMNS
+    )  # fmt: skip
+    connection.execute(f"CREATE TABLE focus ({columns})")
+    for row in focus_rows(cloud):
+        values = []
+        for name in FOCUS_COLUMNS:
+            value = row[name]
+            if name.endswith(("PeriodStart", "PeriodEnd")):
+                value = str(value).replace("T", " ").replace("Z", "")
+            values.append(value)
+        tags = row["Tags"]
+        assert isinstance(tags, dict)
+        tag_sql = "MAP(?::VARCHAR[], ?::VARCHAR[])" if tags_as_map else "?"
+        placeholders = ", ".join(tag_sql if name == "Tags" else "?" for name in FOCUS_COLUMNS)
+        index = FOCUS_COLUMNS.index("Tags")
+        tag_values = (
+            [list(tags), list(tags.values())]
+            if tags_as_map
+            else [json.dumps(tags) if tags else None]
+        )
+        connection.execute(
+            f"INSERT INTO focus VALUES ({placeholders})",
+            values[:index] + tag_values + values[index + 1 :],
+        )
+    connection.execute(f"COPY focus TO '{path}' (FORMAT PARQUET)")
+    connection.close()
+    return path
+
+
+def write_focus_gcp_parquet(path: Path) -> Path:
+    return write_focus_parquet(path, "gcp", tags_as_map=False)
+
+
+def write_focus_aws_csv_gz(path: Path) -> Path:
+    return write_focus_csv(path, "aws")
+
+
 WRITERS = {
     "gcp-billing-json": ("gcp.json.gz", write_gcp_json),
     "gcp-billing-parquet": ("gcp.parquet", write_gcp_parquet),
@@ -309,4 +409,15 @@ WRITERS = {
     "aws-cur2-parquet": ("cur2.parquet", write_cur2_parquet),
     "aws-cur-legacy": ("cur-legacy.csv", write_legacy_cur_csv),
     "azure-cost-export": ("azure.csv", write_azure_csv),
+    "focus-gcp-parquet": ("focus-gcp.parquet", write_focus_gcp_parquet),
+    "focus-aws-parquet": ("focus-aws.parquet", write_focus_parquet),
+    "focus-aws-csv-gz": ("focus-aws.csv.gz", write_focus_aws_csv_gz),
+    "focus-azure-csv": ("focus-azure.csv", write_focus_csv),
+}
+# The same world in each cloud's native export and in its FOCUS export.
+NATIVE_AND_FOCUS = {
+    "gcp": ("gcp-billing-json", "focus-gcp-parquet"),
+    "aws": ("aws-cur2-parquet", "focus-aws-parquet"),
+    "aws-csv": ("aws-cur2-csv", "focus-aws-csv-gz"),
+    "azure": ("azure-cost-export", "focus-azure-csv"),
 }

@@ -205,3 +205,55 @@ def test_a_hub_label_naming_its_cluster_does_not_claim_the_cluster() -> None:
         ]
     )
     assert set(rules.label_values()) == {"ocean"}
+
+
+def _attributed(summaries: list) -> list[tuple[object, ...]]:
+    """Everything the app bills from: per month and currency, each hub's amount, the
+    unattributed rest, the total, tax, and credits with adjustments (Azure's native
+    export calls the scenario's credit a refund, FOCUS a credit)."""
+    return [
+        (s.month, s.currency, [(c.hub, c.community, c.amount) for c in s.communities],
+         s.unattributed, s.total, s.credits + s.adjustments, s.tax)
+        for s in summaries
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("cloud", list(exports.NATIVE_AND_FOCUS))
+def test_the_same_world_as_native_and_as_focus_attributes_to_the_same_cents(
+    cloud: str, tmp_path: Path
+) -> None:
+    usage = tmp_path / "usage.csv"
+    usage.write_text(exports.USAGE_CSV)
+    results = []
+    for name in exports.NATIVE_AND_FOCUS[cloud]:
+        filename, write = exports.WRITERS[name]
+        result = attribute(
+            [write(tmp_path / filename)], exports.scenario_rules(), load_usage_csv(usage)
+        )
+        results.append(result)
+    native, focus = results
+    assert focus.files[0].format == "focus"
+    # An import replaces its cloud's months whichever export it comes from.
+    assert focus.files[0].provider == native.files[0].provider
+    assert _attributed(focus.summaries()) == _attributed(native.summaries())
+
+
+def test_focus_corrections_credits_and_provider_columns(tmp_path: Path) -> None:
+    path = tmp_path / "focus.csv"
+    rows = exports.focus_rows("azure")
+    rows.append(
+        {**rows[0], "ChargeClass": "Correction", "BilledCost": "-0.250", "x_ServiceCode": "ignored"}
+    )
+    with path.open("w", newline="") as handle:
+        import csv
+        import json
+
+        writer = csv.DictWriter(handle, fieldnames=list(exports.FOCUS_COLUMNS))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "Tags": json.dumps(row["Tags"]) if row["Tags"] else ""})
+    (october, _) = attribute([path], exports.scenario_rules()).summaries()
+    # The restatement is an adjustment of the month it is billed in, and keeps its labels.
+    assert october.adjustments == D("-0.25")
+    assert october.credits == D("-1.00") and october.tax == D("0.50")
+    assert october.total == exports.EXPECTED_OCTOBER_TOTAL - D("0.25")

@@ -283,10 +283,16 @@ def read_groups(
                 lines,
             )
         )
+    provider = export_format.provider
+    if export_format.provider_of is not None:
+        try:
+            provider = export_format.provider_of(connection, str(path), schema)
+        except duckdb.Error as error:
+            raise ExportError(f"{path}: cannot read whose bill it is: {_message(error)}") from None
     source = SourceFile(
         path=path,
         format=export_format.key,
-        provider=export_format.provider,
+        provider=provider,
         checksum=scan.checksum,
         lines=sum(group.lines for group in groups),
         months=tuple(sorted({group.month for group in groups})),
@@ -310,6 +316,7 @@ def _month_column(format_key: str) -> str:
         "azure-cost-export": "(column BillingPeriodStartDate or Date)",
         "gcp-billing-report": "(column Month)",
         "aws-cost-explorer": "(first column)",
+        "focus": "(column BillingPeriodStart)",
     }.get(format_key, "")
 
 

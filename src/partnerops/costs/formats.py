@@ -101,6 +101,8 @@ class Format:
     description: str
     matches: Callable[[Schema], bool]
     relation: Callable[[str, Schema, tuple[str, ...], tuple[str, ...]], str]
+    # A format every cloud writes (FOCUS) says whose bill it is in the file itself.
+    provider_of: Callable[[duckdb.DuckDBPyConnection, str, Schema], str] | None = None
 
 
 def _csv(path: str, amount_columns: list[str], schema: Schema | None = None) -> str:
@@ -327,6 +329,105 @@ def _azure(
         FROM {_csv(path, ["CostInBillingCurrency"], schema)}"""
 
 
+# FOCUS (FinOps Open Cost and Usage Specification 1.0-1.2): GCP, AWS and Azure ------------
+
+FOCUS_CATEGORY = (
+    "CASE WHEN lower(coalesce(CAST({charge_class} AS VARCHAR), '')) = 'correction' THEN 'adjustment' "
+    "ELSE CASE lower(coalesce(CAST({category} AS VARCHAR), 'usage')) WHEN 'usage' THEN 'usage' "
+    "WHEN 'tax' THEN 'tax' WHEN 'credit' THEN 'credit' WHEN 'adjustment' THEN 'adjustment' "
+    "WHEN 'purchase' THEN 'fee' ELSE 'other' END END"
+)
+# FOCUS names the provider; the source an import replaces is still the cloud's.
+FOCUS_PROVIDERS = {
+    "google cloud": "gcp",
+    "google": "gcp",
+    "gcp": "gcp",
+    "aws": "aws",
+    "amazon web services": "aws",
+    "microsoft": "azure",
+    "microsoft azure": "azure",
+    "azure": "azure",
+}
+
+
+def _focus_source(path: str, schema: Schema) -> str:
+    if schema.kind == "parquet":
+        return f"read_parquet({_s(path)})"
+    return _csv(path, ["BilledCost"], schema)
+
+
+def _focus_tag(schema: Schema, keys: tuple[str, ...]) -> str:
+    """Tags is a JSON object (CSV, or text in Parquet) or a map; AWS keeps its
+    ``user:`` prefix on user tags, so every spelling of a key is looked up."""
+    if not schema.has("Tags"):
+        return "NULL"
+    is_map = schema.columns["Tags"].upper().startswith("MAP")
+    expressions = []
+    for key in keys:
+        for form in _tag_key_forms(key):
+            if is_map:
+                if schema.map_keys is not None and form not in schema.map_keys:
+                    continue
+                expressions.append(f"map_extract_value({_q('Tags')}, {_s(form)})")
+            else:
+                expressions.append(
+                    f"json_extract_string(nullif(CAST({_q('Tags')} AS VARCHAR), ''), {_s(_json_path(form))})"
+                )
+    return _coalesce(expressions)
+
+
+def _focus(
+    path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
+) -> str:
+    def column(*names: str) -> str:
+        found = schema.first(*names)
+        return _q(found) if found else "NULL"
+
+    # Azure writes SubAccountId as a resource path; its native export, the bare id.
+    account = (
+        f"regexp_replace(CAST(coalesce({column('SubAccountId')}, {column('BillingAccountId')}) AS VARCHAR), "
+        "'^/subscriptions/', '')"
+    )
+    category = FOCUS_CATEGORY.format(
+        charge_class=column("ChargeClass"), category=column("ChargeCategory")
+    )
+    return f"""
+        SELECT
+            {_focus_month(schema)} AS month,
+            coalesce(CAST({column("BillingCurrency")} AS VARCHAR), 'USD') AS currency,
+            coalesce({account}, '(no account)') AS account,
+            coalesce(CAST({column("ServiceName")} AS VARCHAR), '(no service)') AS service,
+            {category} AS category,
+            {_focus_tag(schema, hub_keys)} AS hub_label,
+            {_focus_tag(schema, cluster_keys)} AS cluster_label,
+            CAST({_q("BilledCost")} AS {AMOUNT}) AS gross,
+            CAST(0 AS {AMOUNT}) AS credits
+        FROM {_focus_source(path, schema)}"""
+
+
+def _focus_month(schema: Schema) -> str:
+    """The invoice month from BillingPeriodStart: a timestamp in Parquet, ISO 8601 text
+    in CSV. FOCUS periods start at midnight UTC: the month is read from the instant
+    (epoch), never in the host's time zone, where 00:00Z may fall on the day before."""
+    kind = schema.columns["BillingPeriodStart"].upper()
+    if kind.startswith(("TIMESTAMP", "DATE")):
+        return f"strftime(make_timestamp(epoch_us({_q('BillingPeriodStart')})), '%Y-%m')"
+    return _month_from_text(_q("BillingPeriodStart"))
+
+
+def _focus_provider(connection: duckdb.DuckDBPyConnection, path: str, schema: Schema) -> str:
+    """Whose bill: FOCUS 1.0-1.1 ProviderName, 1.2 ServiceProviderName (first line)."""
+    name = schema.first("ServiceProviderName", "ProviderName", "InvoiceIssuerName")
+    if name is None:
+        return "focus"
+    row = connection.execute(
+        f"SELECT CAST({_q(name)} AS VARCHAR) FROM {_focus_source(path, schema)} "
+        f"WHERE {_q(name)} IS NOT NULL LIMIT 1"
+    ).fetchone()
+    text = str(row[0]).strip().lower() if row and row[0] else ""
+    return FOCUS_PROVIDERS.get(text, re.sub(r"[^a-z0-9]+", "-", text)[:10] or "focus")
+
+
 # The simple monthly CSVs people download today ------------------------------------------
 
 
@@ -379,6 +480,15 @@ def _aws_cost_explorer(
 
 
 FORMATS: tuple[Format, ...] = (
+    Format(
+        "focus",
+        "focus",
+        "FOCUS 1.0-1.2 cost and usage export from GCP, AWS or Azure, Parquet or CSV "
+        "(BilledCost, BillingCurrency, BillingPeriodStart, ChargeCategory, SubAccountId, Tags)",
+        lambda s: s.has("BilledCost", "BillingCurrency", "BillingPeriodStart", "ChargeCategory"),
+        _focus,
+        _focus_provider,
+    ),
     Format(
         "gcp-billing-json",
         "gcp",
@@ -505,11 +615,19 @@ def read_schema(connection: duckdb.DuckDBPyConnection, path: Path) -> Schema:
         source = f"read_parquet({_s(str(path))})"
         rows = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         types = {row[0]: str(row[1]) for row in rows}
-        if types.get("resource_tags", "").upper().startswith("MAP"):
+        tag_map = next(
+            (
+                name
+                for name in ("resource_tags", "Tags")
+                if types.get(name, "").upper().startswith("MAP")
+            ),
+            None,
+        )
+        if tag_map:
             # One cheap pass over the tag map's keys (a column of short strings) saves
             # trying every spelling of every label key on every line.
             keys = connection.execute(
-                f"SELECT DISTINCT unnest(map_keys(resource_tags)) FROM {source}"
+                f"SELECT DISTINCT unnest(map_keys({_q(tag_map)})) FROM {source}"
             ).fetchall()
             return Schema(types, kind, frozenset(key for (key,) in keys))
     except (OSError, EOFError, UnicodeDecodeError) as error:
