@@ -223,6 +223,9 @@ MATRIX: dict[str, Rule] = {
     ),
     "invoicing:invoice-add-charge": page("Add a manual line", BILLING_MANAGERS),
     "invoicing:invoice-pdf": page("Download the invoice PDF", INVOICE_READERS),
+    "invoicing:invoice-statement": page(
+        "The invoice's cloud cost statement (PDF, CSV)", INVOICE_READERS
+    ),
     "invoicing:invoice-confirmation-email": page(
         "Download the confirming email", INVOICE_READERS, ok=404
     ),
@@ -231,6 +234,7 @@ MATRIX: dict[str, Rule] = {
     ),
     "invoicing:credit-note-pdf": page("Download a credit note PDF", INVOICE_READERS),
     "invoice-confirmation": public("Confirm delivery by signed single-use link"),
+    "confirmation-statement": public("The cloud cost statement, by the same signed link"),
     "api-1:start_billing_run": api(
         "Run billing for a month", BILLING_MANAGERS, method="POST", ok=422
     ),
@@ -247,6 +251,7 @@ MATRIX: dict[str, Rule] = {
     "api-1:list_invoices": api("List invoices", INVOICE_READERS),
     "api-1:get_invoice": api("Get invoice", INVOICE_READERS),
     "api-1:invoice_pdf": api("Invoice PDF", INVOICE_READERS),
+    "api-1:invoice_cloud_statement": api("Invoice's cloud cost statement", INVOICE_READERS),
     "api-1:request_invoice_confirmation": api(
         "Ask for confirmation (no body)", BILLING_MANAGERS, method="POST", ok=409
     ),

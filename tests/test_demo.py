@@ -13,6 +13,7 @@ from partnerops.crm.states import PHASE_STATUSES, Phase
 from partnerops.demo import load_demo
 from partnerops.hubs.models import Hub
 from partnerops.invoicing.models import BillingRun, Invoice
+from tests.invoicing.test_statement import assert_statements_match_the_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,12 @@ def test_demo_covers_the_pipeline_and_is_idempotent() -> None:
     # Last month is run: drafts for communities with the evidence, the others listed.
     run = BillingRun.objects.get(month=month)
     assert run.created == Invoice.objects.filter(month=month).count() > 0
+    # Every invoice of the month: its cloud cost statement equals its cloud lines.
+    walked = 0
+    for invoice in Invoice.objects.filter(month=month):
+        assert_statements_match_the_lines(invoice)
+        walked += invoice.lines.filter(kind="cloud_costs").count()
+    assert walked > 0
     counts = (Organization.objects.count(), Engagement.objects.count(), CostLine.objects.count())
     second = load_demo()
     assert (second.organizations, second.skipped) == (0, 40)

@@ -338,8 +338,11 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = {
                 "check-in": world["check_in_token"],
                 "invoice-confirmation": world["confirmation_token"],
+                "confirmation-statement": world["confirmation_token"],
                 "shared-document": world["document_token"],
             }.get(short, world["calendar_token"])
+        elif param == "extension":
+            values[param] = "pdf"
         elif param == "invoice_id":
             values[param] = world["invoice"].pk
         elif param == "run_id":

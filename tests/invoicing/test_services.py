@@ -133,11 +133,16 @@ def test_finalising_numbers_renders_and_sends_the_pdf(
     assert invoice.due_on == dt.date(2026, 12, 2)
     text = pdf_text(invoice.pdf.read())
     for expected in ("Invoice 2026-0001", "Example Fiscal Sponsor", "on behalf of Example Hubs", "Coastal Ocean",
-                     "Operations fee, Research", "123.46", "USD 1623.46", "2026-12-02", "Payment instructions"):  # fmt: skip
+                     "Operations fee, Research", "123.46", "USD 1623.46", "2026-12-02", "Payment instructions", "cloud cost statement"):  # fmt: skip
         assert expected in text, expected
     email = OutboundEmail.objects.get(key__startswith="invoice-issued:")
     assert email.to == ["rep@coastal.example.edu"]
-    assert email.attachments.get().filename == "invoice-2026-0001.pdf"
+    # The invoice, and its cloud cost statement (the invoice has a cloud line).
+    assert sorted(email.attachments.values_list("filename", flat=True)) == [
+        "cloud-statement-2026-0001.csv",
+        "cloud-statement-2026-0001.pdf",
+        "invoice-2026-0001.pdf",
+    ]
 
 
 def test_numbers_are_gapless_and_a_failed_finalise_takes_none(

@@ -17,7 +17,7 @@ from partnerops.api.auth import can_manage_billing, can_view_invoices
 from partnerops.api.schemas import Id, Input, Pages
 from partnerops.core.files import download
 from partnerops.core.uploads import read_upload, upload_name
-from partnerops.invoicing import exports, services
+from partnerops.invoicing import exports, services, statement
 from partnerops.invoicing.models import (
     BillingRun,
     CreditNote,
@@ -288,6 +288,28 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Any:
 @invoices.get("/{invoice_id}", response=InvoiceOut, auth=can_view_invoices)
 def get_invoice(request: HttpRequest, invoice_id: Id) -> Invoice:
     return _invoice(invoice_id)
+
+
+@invoices.get("/{invoice_id}/statement", auth=can_view_invoices)
+def invoice_cloud_statement(
+    request: HttpRequest, invoice_id: Id, format: str = "pdf"
+) -> HttpResponse:
+    """The itemised cloud cost statement behind the invoice's cloud lines: ``pdf`` or ``csv``."""
+    if format not in ("pdf", "csv"):
+        raise HttpError(422, "format is pdf or csv.")
+    invoice = _invoice(invoice_id)
+    if not statement.has_statement(invoice):
+        raise HttpError(404, f"{invoice} has no cloud cost lines.")
+    if format == "csv":
+        response = HttpResponse(
+            statement.statement_csv(invoice), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(statement.statement_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{statement.statement_name(invoice, format)}"'
+    )
+    return response
 
 
 @invoices.get("/{invoice_id}/pdf", auth=can_view_invoices)

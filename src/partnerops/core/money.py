@@ -44,3 +44,23 @@ def allocate(
         raise ValueError("Weights must add up to more than zero.")
     shares = {key: amount * weight / total_weight for key, weight in weights.items()}
     return largest_remainder(shares, quantum=quantum)
+
+
+def apportion(
+    parts: Mapping[Key, Decimal], total: Decimal, *, quantum: Decimal = CENT
+) -> dict[Key, Decimal]:
+    """Round every part to ``quantum`` so that they add up exactly to ``total``, which
+    may differ from the parts' own rounded sum by a few quanta (an amount rounded among
+    other parts, as a hub's among the month's hubs). Largest remainders get the units
+    still missing, smallest give back the units too many; ties go by the parts' order."""
+    if not parts:
+        return {}
+    floors = {key: value.quantize(quantum, rounding=ROUND_FLOOR) for key, value in parts.items()}
+    missing = int((total - sum(floors.values(), Decimal(0))) / quantum)
+    order = sorted(parts, key=lambda key: parts[key] - floors[key], reverse=True)
+    step = quantum if missing >= 0 else -quantum
+    if missing < 0:
+        order.reverse()
+    for index in range(abs(missing)):
+        floors[order[index % len(order)]] += step
+    return floors

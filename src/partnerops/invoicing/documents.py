@@ -11,7 +11,7 @@ from partnerops.core.profile import get_profile
 from partnerops.invoicing.models import CreditNote, Invoice
 
 
-def _pdf(template: str, context: dict[str, Any]) -> bytes:
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, and only this needs it.
     from weasyprint import HTML
 
@@ -20,7 +20,7 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
     return pdf
 
 
-def _parties() -> dict[str, Any]:
+def parties() -> dict[str, Any]:
     profile = get_profile()
     return {
         "issuer_name": profile.fiscal_sponsor_name,
@@ -31,11 +31,17 @@ def _parties() -> dict[str, Any]:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    context = {"invoice": invoice, "lines": list(invoice.lines.all()), **_parties()}
-    return _pdf("invoicing/invoice_pdf.html", context)
+    lines = list(invoice.lines.all())
+    context = {
+        "invoice": invoice,
+        "lines": lines,
+        "has_statement": any(line.details for line in lines),
+        **parties(),
+    }
+    return render_pdf("invoicing/invoice_pdf.html", context)
 
 
 def credit_note_pdf(note: CreditNote) -> bytes:
-    return _pdf(
-        "invoicing/credit_note_pdf.html", {"note": note, "invoice": note.invoice, **_parties()}
+    return render_pdf(
+        "invoicing/credit_note_pdf.html", {"note": note, "invoice": note.invoice, **parties()}
     )

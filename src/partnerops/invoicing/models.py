@@ -223,6 +223,11 @@ class InvoiceLine(models.Model):
     manual_charge = models.ForeignKey(
         ManualCharge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A cloud line's itemised statement: services, accounts, shares, credits.",
+    )
 
     class Meta:
         ordering = ["invoice", "position"]

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -33,6 +34,7 @@ from partnerops.contracts.services import add_months
 from partnerops.core.money import round_cents
 from partnerops.costs.models import CostLine
 from partnerops.costs.services import month_report
+from partnerops.costs.statement import HubCosts, month_hub_costs
 from partnerops.crm.models import Contact, Organization
 from partnerops.hubs.models import Hub, Tenancy
 from partnerops.invoicing.models import LineKind, ManualCharge, month_validator
@@ -66,6 +68,9 @@ class PlannedLine:
     agreement_id: int | None = None
     hub_id: int | None = None
     manual_charge_id: int | None = None
+    # A cloud line's itemised statement (costs.statement): plain values, stored with
+    # the line, so it is frozen with it when the invoice is issued.
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,6 +106,7 @@ class Draft:
                     line.agreement_id,
                     line.hub_id,
                     line.manual_charge_id,
+                    line.details,
                 ]
                 for line in self.lines
             ],
@@ -200,6 +206,7 @@ class CloudSpend:
     amounts: dict[int, dict[str, Decimal]]  # hub id -> currency -> amount
     hubs_covered: set[int]
     accounts_covered: set[str]
+    parts: dict[tuple[int, str], HubCosts] = field(default_factory=dict)
 
     @classmethod
     def for_month(cls, month: str) -> CloudSpend:
@@ -211,7 +218,8 @@ class CloudSpend:
         lines = CostLine.objects.filter(month=month)
         hubs = set(lines.exclude(hub=None).values_list("hub_id", flat=True).distinct())
         accounts = set(lines.values_list("account", flat=True).distinct())
-        return cls(dict(amounts), {pk for pk in hubs if pk is not None}, accounts)
+        hubs_covered = {pk for pk in hubs if pk is not None}
+        return cls(dict(amounts), hubs_covered, accounts, month_hub_costs(month))
 
     def imported_for(self, hub: Hub) -> bool:
         return hub.pk in self.hubs_covered or any(
@@ -220,6 +228,10 @@ class CloudSpend:
 
     def currencies(self, hub: Hub) -> dict[str, Decimal]:
         return dict(self.amounts.get(hub.pk, {}))
+
+    def statement(self, hub: Hub, currency: str, amount: Decimal) -> dict[str, Any]:
+        parts = self.parts.get((hub.pk, currency))
+        return parts.breakdown(amount) if parts is not None else {}
 
 
 def hub_in_service(hub: Hub, first: dt.date, last: dt.date) -> bool:
@@ -269,6 +281,7 @@ def cloud_lines(
                 code,
                 agreement.pk,
                 hub.pk,
+                details=spend.statement(hub, currency, amount),
             )
         )
         tier = agreement.tier

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from partnerops.invoicing import views
 
@@ -46,8 +46,18 @@ urlpatterns = [
     ),
     path("manual-charges/<int:pk>/delete/", views.charge_delete, name="charge-delete"),
     path("credit-notes/<int:pk>/pdf/", views.credit_note_pdf, name="credit-note-pdf"),
+    re_path(
+        r"^invoices/(?P<pk>[0-9]{1,18})/statement\.(?P<extension>pdf|csv)$",
+        views.invoice_statement,
+        name="invoice-statement",
+    ),
 ]
 
 public_urlpatterns = [
     path("confirm-delivery/<str:token>/", views.confirmation, name="invoice-confirmation"),
+    re_path(
+        r"^confirm-delivery/(?P<token>[^/]+)/statement\.(?P<extension>pdf|csv)$",
+        views.confirmation_statement,
+        name="confirmation-statement",
+    ),
 ]

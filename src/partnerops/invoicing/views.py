@@ -24,7 +24,7 @@ from partnerops.core.forms import add_service_errors
 from partnerops.core.roles import Capability, has_capability
 from partnerops.core.signed_links import LinkRefused
 from partnerops.core.uploads import read_upload, upload_name
-from partnerops.invoicing import exports, selectors, services
+from partnerops.invoicing import exports, selectors, services, statement
 from partnerops.invoicing.forms import (
     ConfirmationAnswerForm,
     CreditNoteForm,
@@ -168,6 +168,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "balance": services.balance(invoice),
         "can_manage": has_capability(request.user, MANAGE),
         "audit_events": audit.events_for(invoice)[:50],
+        "has_statement": statement.has_statement(invoice),
     }
     return render(request, "invoicing/invoice_detail.html", context)
 
@@ -409,5 +410,42 @@ def confirmation(request: HttpRequest, token: str) -> HttpResponse:
         "lines": invoice.lines.order_by("position"),
         "form": form,
         "link": link,
+        "token": token,
+        "has_statement": statement.has_statement(invoice),
     }
     return render(request, "invoicing/confirmation.html", context)
+
+
+def _statement_response(invoice: Invoice, extension: str) -> HttpResponse:
+    if extension == "csv":
+        response = HttpResponse(
+            statement.statement_csv(invoice), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(statement.statement_pdf(invoice), content_type="application/pdf")
+    name = statement.statement_name(invoice, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_not_required
+def confirmation_statement(request: HttpRequest, token: str, extension: str) -> HttpResponse:
+    """The statement the community is asked to confirm, by the same signed link."""
+    try:
+        link = services.open_confirmation(token)
+    except LinkRefused as refused:
+        return render(
+            request, "invoicing/confirmation_refused.html", {"reason": str(refused)}, status=410
+        )
+    if not statement.has_statement(link.invoice):
+        raise Http404("This invoice has no cloud costs.")
+    return _statement_response(link.invoice, extension)
+
+
+@requires(VIEW)
+def invoice_statement(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    """The invoice's itemised cloud cost statement, PDF or CSV."""
+    invoice = get_object_or_404(Invoice, pk=pk)
+    if not statement.has_statement(invoice):
+        raise Http404("This invoice has no cloud costs.")
+    return _statement_response(invoice, extension)

@@ -14,7 +14,7 @@ from partnerops.core import audit
 from partnerops.core.errors import DomainError
 from partnerops.core.files import stored_unless_error
 from partnerops.core.profile import get_profile
-from partnerops.invoicing import documents, numbering
+from partnerops.invoicing import documents, numbering, statement
 from partnerops.invoicing.audit_actions import InvoicingAction
 from partnerops.invoicing.models import (
     Invoice,
@@ -101,8 +101,27 @@ def _queue_invoice_email(invoice: Invoice, pdf: bytes) -> None:
         subject=email.subject,
         body=email.body,
         html_body=email.html_body,
-        attachments=[Attachment(f"invoice-{invoice.number}.pdf", pdf, "application/pdf")],
+        attachments=[
+            Attachment(f"invoice-{invoice.number}.pdf", pdf, "application/pdf"),
+            *_statement_attachments(invoice),
+        ],
     )
+
+
+def _statement_attachments(invoice: Invoice) -> list[Attachment]:
+    """The itemised cloud cost statement goes with each invoice that has cloud lines."""
+    if not statement.has_statement(invoice):
+        return []
+    return [
+        Attachment(
+            statement.statement_name(invoice, "pdf"),
+            statement.statement_pdf(invoice),
+            "application/pdf",
+        ),
+        Attachment(
+            statement.statement_name(invoice, "csv"), statement.statement_csv(invoice), "text/csv"
+        ),
+    ]
 
 
 @transaction.atomic
