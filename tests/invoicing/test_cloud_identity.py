@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def _october() -> dict[str, Decimal]:
-    (summary,) = month_report("2026-10")
-    return {item.hub: item.amount for item in summary.communities} | {
-        "unattributed": summary.unattributed
-    }
-
-
 def _cloud_lines(organization: str) -> list[tuple[str, Decimal]]:
     invoice = Invoice.objects.get(organization__name=organization, month=MONTH)
     return [
