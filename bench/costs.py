@@ -423,8 +423,12 @@ def main() -> None:
     cases: list[dict[str, Any]] = []
     if args.keep_other_formats and Path(args.output).exists():
         measured = set(args.formats.split(","))
-        earlier = json.loads(Path(args.output).read_text()).get("cases", [])
-        cases = [case for case in earlier if case["format"] not in measured]
+        earlier = json.loads(Path(args.output).read_text())
+        cases = [
+            {"measured_at": earlier.get("measured_at", ""), **case}
+            for case in earlier.get("cases", [])
+            if case["format"] not in measured
+        ]
     for kind in args.formats.split(","):
         for n in (int(size) for size in args.sizes.split(",")):
             started = time.perf_counter()
@@ -435,6 +439,7 @@ def main() -> None:
             )
             case: dict[str, Any] = {
                 "format": kind,
+                "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "lines": n,
                 "file_mb": round(path.stat().st_size / 1e6, 1),
             }

@@ -61,7 +61,7 @@ def _populate() -> None:
         [Hub(name=f"bench-{i:05d}", community=organizations[i], agreement=a, cluster="shared", provider="gcp",
              cloud_accounts=["bench-project"], state=HubState.RUNNING, service_start_on=start)
          for i, a in enumerate(agreements)], batch_size=1000)  # fmt: skip
-    cost_import = CostImport.objects.create(source="gcp", file_name="bench.json", checksum="0" * 64,
+    cost_import = CostImport.objects.create(source="gcp", groups_stored=False, file_name="bench.json", checksum="0" * 64,
                                             format="gcp-json", provider="gcp", months=[MONTH])  # fmt: skip
     services = ["Compute Engine", "Cloud Storage", "Networking"][:COST_LINES_PER_HUB]
     CostLine.objects.bulk_create(

@@ -9,11 +9,17 @@ START = "<!-- results:start (written by make bench) -->"
 END = "<!-- results:end -->"
 
 
+def _when(report: dict) -> str:
+    """When the cases were measured: one run, or several (a format added later)."""
+    times = sorted({case.get("measured_at") or report["measured_at"] for case in report["cases"]})
+    return times[0] if len(times) <= 1 else f"{', '.join(times[:-1])} and {times[-1]} (see each case)"
+
+
 def _costs(report: dict) -> list[str]:
     lines = [
         f"### {report['benchmark']}",
         "",
-        f"{report['machine']}, Python {report['python']}; measured {report['measured_at']}. Seconds of work in each "
+        f"{report['machine']}, Python {report['python']}; measured {_when(report)}. Seconds of work in each "
         "process (imports before the clock) and its peak resident memory. floor = DuckDB alone reading and grouping "
         "every field the rules use; minimal = DuckDB reading month, account and cost only.",
         "",

@@ -258,7 +258,7 @@ def _billing_world(owner: Any) -> dict[str, Any]:
     """An issued invoice with a payment and a credit note, one awaiting confirmation.
     Rendering is replaced by a fixed PDF: this matrix checks who reaches which URL, over
     two thousand cases; the PDFs' content is tested in tests/invoicing."""
-    with mock.patch.object(documents, "_pdf", lambda template, context: b"%PDF-1.4 matrix"):
+    with mock.patch.object(documents, "render_pdf", lambda template, context: b"%PDF-1.4 matrix"):
         return _billing_objects(owner)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -80,11 +80,17 @@ class ServiceAdmin(AuditedAdmin):
     service_fields: tuple[str, ...] = ()  # what the update service may change
     create_only_fields: tuple[str, ...] = ()  # also set when adding (e.g. the organization)
 
+    # A model admin whose objects are made elsewhere (on their pages) does not define
+    # service_create, and then nobody adds one here.
     def service_create(self, actor: Any, values: dict[str, Any]) -> models.Model:
-        raise NotImplementedError
+        raise PermissionDenied(f"{self.model._meta.verbose_name} is not added in the admin.")
 
     def service_update(self, actor: Any, obj: Any, values: dict[str, Any]) -> models.Model:
-        raise NotImplementedError
+        raise PermissionDenied(f"{self.model._meta.verbose_name} is not changed in the admin.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        adds = type(self).service_create is not ServiceAdmin.service_create
+        return adds and super().has_add_permission(request)
 
     def editable_fields(self, obj: Any) -> tuple[str, ...]:
         if obj is None:

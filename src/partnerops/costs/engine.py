@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from partnerops.core.money import allocate, largest_remainder, round_cents
-from partnerops.costs.formats import ExportError, detect
+from partnerops.costs.formats import AMOUNT, ExportError, detect
 from partnerops.costs.rules import HubRule, Rules, UsageWeights
 
 DEDICATED, LABEL, SHARED, UNATTRIBUTED = (
@@ -227,7 +227,7 @@ def read_groups(
         )
     sql = f"""
         SELECT month, currency, account, service, category, hub_label, cluster_label,
-               sum(gross), sum(credits), count(*)
+               CAST(sum(gross) AS {AMOUNT}), CAST(sum(credits) AS {AMOUNT}), count(*)
         FROM ({relation}) {month_filter}
         GROUP BY ALL ORDER BY ALL"""
     scan = _Scan()

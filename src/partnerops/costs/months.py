@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import astuple
+from dataclasses import fields
 from decimal import Decimal
 
 from django.db import transaction
@@ -49,8 +49,9 @@ def stored_usage(months: set[str] | None = None) -> UsageWeights:
 def fingerprint(month: str, rules: Rules, usage: UsageWeights) -> str:
     """Everything a month's attribution depends on besides its groups."""
     content = {
+        # Each hub's fields as plain values (astuple would deep-copy every rule).
         "hubs": sorted(
-            (json.dumps(astuple(hub), default=str) for hub in rules.hubs),
+            repr(tuple(getattr(hub, f.name) for f in fields(hub))) for hub in rules.hubs
         ),
         "hub_label_keys": list(rules.hub_label_keys),
         "cluster_label_keys": list(rules.cluster_label_keys),

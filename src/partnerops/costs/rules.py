@@ -172,18 +172,23 @@ def rules_from_hubs() -> Rules:
     from partnerops.hubs.models import Hub, Tenancy
 
     rules = Rules()
-    for hub in Hub.objects.select_related("community").order_by("name"):
+    # Plain rows: this runs before every read of a month (months.ensure_attributed).
+    rows = Hub.objects.order_by("name").values_list(
+        "pk", "name", "community_id", "community__name", "cluster", "cloud_accounts",
+        "tenancy", "cost_labels", "former_names",
+    )  # fmt: skip
+    for pk, name, community_id, community, cluster, accounts, tenancy, labels, former in rows:
         rules.hubs.append(
             HubRule(
-                name=hub.name,
-                community=hub.community.name,
-                cluster=hub.cluster,
-                accounts=tuple(hub.cloud_accounts),
-                dedicated=hub.tenancy == Tenancy.DEDICATED,
-                labels=tuple(hub.cost_labels.items()),
-                community_id=hub.community_id,
-                hub_id=hub.pk,
-                former_names=tuple(hub.former_names),
+                name=name,
+                community=community,
+                cluster=cluster,
+                accounts=tuple(accounts),
+                dedicated=tenancy == Tenancy.DEDICATED,
+                labels=tuple(labels.items()),
+                community_id=community_id,
+                hub_id=pk,
+                former_names=tuple(former),
             )
         )
     return rules

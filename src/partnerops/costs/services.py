@@ -308,34 +308,31 @@ def _mark_superseded() -> None:
 
 def stored_shares(month: str) -> list[Share]:
     """The stored rows of a month as the engine's shares, to summarise them the same way
-    (attributed again first if the hubs changed since)."""
+    (attributed again first if the hubs changed since). Plain rows, not model instances:
+    a month of a large operation has tens of thousands of lines."""
     ensure_attributed(month)
     shares = []
-    for line in CostLine.objects.filter(month=month).select_related("hub").order_by("id"):
-        group = Group(
-            line.source,
-            line.month,
-            line.currency,
-            line.account,
-            line.service,
-            line.category,
-            None,
-            None,
-            line.amount - line.credits,
-            line.credits,
-            line.lines,
-        )
+    rows = CostLine.objects.filter(month=month).order_by("id").values_list(
+        "source", "currency", "account", "service", "category", "amount_nanos", "credits_nanos",
+        "lines", "hub_id", "hub__name", "hub_name", "community_id", "community_name", "rule", "reason",
+    )  # fmt: skip
+    for row in rows:
+        source, currency, account, service, category, nanos, credit_nanos, count = row[:8]
+        hub_id, current_name, hub_name, community_id, community_name, rule, reason = row[8:]
+        amount, credits = from_nanos(nanos), from_nanos(credit_nanos)
+        group = Group(source, month, currency, account, service, category, None, None,
+                      amount - credits, credits, count)  # fmt: skip
         hub = (
             HubRule(
-                line.hub.name if line.hub else line.hub_name,
-                line.community_name,
-                community_id=line.community_id,
-                hub_id=line.hub_id,
+                current_name or hub_name,
+                community_name,
+                community_id=community_id,
+                hub_id=hub_id,
             )
-            if line.hub_name
+            if hub_name
             else None
         )
-        shares.append(Share(group, line.amount, line.rule, hub, line.reason))
+        shares.append(Share(group, amount, rule, hub, reason))
     return shares
 
 

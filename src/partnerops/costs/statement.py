@@ -7,6 +7,7 @@ stored with the invoice line (frozen when the invoice is issued) and rendered fr
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from partnerops.costs.engine import DEDICATED, LABEL, SHARED
 from partnerops.costs.models import CostLine, from_nanos
 from partnerops.costs.months import stored_usage
 from partnerops.costs.rules import DEFAULT_CLUSTER_LABEL_KEYS, HubRule
+from partnerops.hubs.models import Hub
 
 ZERO = Decimal(0)
 # The kinds of cloud service a community sees on its statement, matched on the
@@ -46,6 +48,7 @@ RULE_WORDS = {
 }
 
 
+@functools.cache
 def service_kind(service: str) -> str:
     for kind, pattern in SERVICE_KINDS:
         if pattern.search(service):
@@ -123,21 +126,19 @@ class HubCosts:
 def month_hub_costs(month: str) -> dict[tuple[int, str], HubCosts]:
     """Every hub's parts for the month, (hub id, currency) -> HubCosts: three queries."""
     lines = CostLine.objects.filter(month=month).values_list(
-        "hub_id", "hub__cluster", "hub__name", "hub__cost_labels", "hub__former_names",
-        "currency", "account", "service", "rule", "reason", "amount_nanos", "credits_nanos",
+        "hub_id", "currency", "account", "service", "rule", "reason", "amount_nanos", "credits_nanos",
     )  # fmt: skip
+    hubs = {
+        pk: (cluster, HubRule(name, "", labels=tuple(labels.items()), former_names=tuple(former)))
+        for pk, cluster, name, labels, former in Hub.objects.filter(cost_lines__month=month)
+        .distinct()
+        .values_list("pk", "cluster", "name", "cost_labels", "former_names")
+    }
     result: dict[tuple[int, str], HubCosts] = {}
-    namespaces: dict[int, list[str]] = {}
     pools: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)  # (cluster, currency)
-    for line in lines:
-        hub_id, cluster, name, labels, former = line[:5]
-        currency, account, service, rule, reason, nanos, credits = line[5:]
+    for hub_id, currency, account, service, rule, reason, nanos, credits in lines:
         amount = from_nanos(nanos)
-        if hub_id is not None and hub_id not in namespaces:
-            rule_of_hub = HubRule(
-                name, "", labels=tuple((labels or {}).items()), former_names=tuple(former or ())
-            )
-            namespaces[hub_id] = rule_of_hub.label_values(DEFAULT_CLUSTER_LABEL_KEYS)
+        cluster = hubs[hub_id][0] if hub_id in hubs else ""
         if hub_id is None:
             found = re.search(r" on '(.+)', not a hub$", reason)  # a non-hub namespace's share
             if found:
@@ -155,6 +156,6 @@ def month_hub_costs(month: str) -> dict[tuple[int, str], HubCosts]:
         costs.pool = pools[(costs.cluster, currency)]
         if weights:
             costs.cluster_weight = sum(weights.values(), ZERO)
-            names = namespaces.get(hub_id, [])
+            names = hubs[hub_id][1].label_values(DEFAULT_CLUSTER_LABEL_KEYS)
             costs.namespace_weight = sum((weights.get(name, ZERO) for name in names), ZERO)
     return result

@@ -87,9 +87,6 @@ class EngagementAdmin(ServiceAdmin):
     # through the same service as the pages. A new engagement starts on its pages.
     service_fields = services.ENGAGEMENT_FIELDS
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
     def service_update(self, actor: Any, obj: Engagement, values: dict[str, Any]) -> Engagement:
         return services.engagement_update(actor=actor, engagement=obj, **values)
 

@@ -32,6 +32,7 @@ from partnerops.contracts.models import (
 )
 from partnerops.contracts.services import add_months
 from partnerops.core.money import round_cents
+from partnerops.costs.engine import MonthSummary
 from partnerops.costs.models import CostLine
 from partnerops.costs.services import month_report
 from partnerops.costs.statement import HubCosts, month_hub_costs
@@ -132,6 +133,9 @@ class Plan:
     month: str
     drafts: list[Draft] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
+    # What the plan read, for the not-billed report of the same run (read once).
+    in_service: list[Agreement] | None = None
+    cost_report: list[MonthSummary] | None = None
 
 
 def account_code(kind: str) -> str:
@@ -207,11 +211,13 @@ class CloudSpend:
     hubs_covered: set[int]
     accounts_covered: set[str]
     parts: dict[tuple[int, str], HubCosts] = field(default_factory=dict)
+    report: list[MonthSummary] = field(default_factory=list)
 
     @classmethod
     def for_month(cls, month: str) -> CloudSpend:
         amounts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-        for summary in month_report(month):  # attributes the month again if hubs changed
+        report = month_report(month)  # attributes the month again if the hubs changed
+        for summary in report:
             for item in summary.communities:
                 if item.hub_id is not None:
                     amounts[item.hub_id][summary.currency] += item.amount
@@ -219,7 +225,7 @@ class CloudSpend:
         hubs = set(lines.exclude(hub=None).values_list("hub_id", flat=True).distinct())
         accounts = set(lines.values_list("account", flat=True).distinct())
         hubs_covered = {pk for pk in hubs if pk is not None}
-        return cls(dict(amounts), hubs_covered, accounts, month_hub_costs(month))
+        return cls(dict(amounts), hubs_covered, accounts, month_hub_costs(month), report)
 
     def imported_for(self, hub: Hub) -> bool:
         return hub.pk in self.hubs_covered or any(
@@ -333,7 +339,8 @@ def plan_month(month: str, *, organization_ids: set[int] | None = None) -> Plan:
     first, last = parse_month(month)
     plan = Plan(month)
     by_org: dict[int, list[Agreement]] = defaultdict(list)
-    for agreement in agreements_in_service(first, last):
+    plan.in_service = agreements_in_service(first, last)
+    for agreement in plan.in_service:
         org_id = agreement.engagement.organization_id
         if organization_ids is None or org_id in organization_ids:
             by_org[org_id].append(agreement)
@@ -351,6 +358,7 @@ def plan_month(month: str, *, organization_ids: set[int] | None = None) -> Plan:
     ):
         charges[charge.organization_id].append(charge)
     spend = CloudSpend.for_month(month)
+    plan.cost_report = spend.report
     for org_id, agreements in by_org.items():
         organization = agreements[0].engagement.organization
         result = _plan_community(

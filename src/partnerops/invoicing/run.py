@@ -63,7 +63,14 @@ def billing_run(
             }
             for d in changes.voided
         ]
-        run.summary = summary_text(run, plan, changes, month_billing(month))
+        # Only a full run's plan read every community's agreements and the whole report.
+        full = organization_ids is None
+        billing = month_billing(
+            month,
+            report=plan.cost_report if full else None,
+            in_service=plan.in_service if full else None,
+        )
+        run.summary = summary_text(run, plan, changes, billing)
         run.finished_at = timezone.now()
         run.save()
         audit.record(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from partnerops.core import csv_cells
-from partnerops.invoicing.documents import parties, render_pdf
+from partnerops.invoicing import documents
 from partnerops.invoicing.models import Invoice, InvoiceLine, LineKind
 
 
@@ -73,5 +73,5 @@ def statement_csv(invoice: Invoice) -> bytes:
 
 
 def statement_pdf(invoice: Invoice) -> bytes:
-    context = {"invoice": invoice, "statements": hub_statements(invoice), **parties()}
-    return render_pdf("invoicing/statement_pdf.html", context)
+    context = {"invoice": invoice, "statements": hub_statements(invoice), **documents.parties()}
+    return documents.render_pdf("invoicing/statement_pdf.html", context)

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from partnerops.contracts.models import Agreement
+from partnerops.costs.engine import MonthSummary
 from partnerops.costs.services import month_report
 from partnerops.hubs.models import Hub
 from partnerops.invoicing.models import (
@@ -117,62 +118,45 @@ def _flag(hub: Hub, agreement: Agreement | None, first: dt.date, last: dt.date) 
     return ""
 
 
-def month_billing(month: str) -> MonthBilling:
-    """Every hub cost of the month not (fully) on a live invoice line, with the reason."""
+def month_billing(
+    month: str,
+    *,
+    report: list[MonthSummary] | None = None,
+    in_service: list[Agreement] | None = None,
+) -> MonthBilling:
+    """Every hub cost of the month not (fully) on a live invoice line, with the reason.
+    A billing run passes the cost report and agreements its plan already read. Only the
+    hubs whose cost and billed amount differ are looked at further (usually none)."""
     first, last = parse_month(month)
     attributed: dict[tuple[int, str], Decimal] = {}
     unattributed: dict[str, Decimal] = {}
-    for summary in month_report(month):
+    for summary in month_report(month) if report is None else report:
         if summary.unattributed:
             unattributed[summary.currency] = summary.unattributed
         for item in summary.communities:
             if item.hub_id is not None and item.amount:
                 attributed[(item.hub_id, summary.currency)] = item.amount
-    if not attributed:
+    billed = _billed(month) if attributed else {}
+    pending = {key: amount for key, amount in attributed.items() if billed.get(key, ZERO) != amount}
+    if not pending:
         return MonthBilling(month, [], unattributed)
     hubs = {
         hub.pk: hub
-        for hub in Hub.objects.filter(pk__in={key[0] for key in attributed}).select_related(
+        for hub in Hub.objects.filter(pk__in={key[0] for key in pending}).select_related(
             "community", "agreement__tier"
         )
     }
-    in_service: dict[int, list[Agreement]] = defaultdict(list)
-    for served in agreements_in_service(first, last):
-        in_service[served.engagement.organization_id].append(served)
-    invoices = {
-        invoice.organization_id: invoice
-        for invoice in Invoice.objects.filter(month=month).order_by("id")
-        if invoice.state != InvoiceState.VOID
-    }
-    voided = set(
-        Invoice.objects.filter(month=month, state=InvoiceState.VOID).values_list(
-            "organization_id", flat=True
-        )
-    )
-    run = BillingRun.objects.filter(month=month).order_by("-started_at", "-id").first()
-    blocked = {item["organization_id"]: item["reasons"] for item in (run.blocked if run else [])}
-    billed = _billed(month)
+    communities = {hub.community_id for hub in hubs.values()}
+    context = _Context.read(month, communities, first, last, in_service)
     items = []
-    for (hub_id, currency), amount in sorted(attributed.items()):
+    for (hub_id, currency), amount in sorted(pending.items()):
         hub = hubs.get(hub_id)
         if hub is None:
             continue  # deleted since: the month is attributed again without it
         on_invoice = billed.get((hub_id, currency), ZERO)
-        if on_invoice == amount:
-            continue
-        agreements = in_service.get(hub.community_id, [])
+        agreements = context.agreements.get(hub.community_id, [])
         linked = next((a for a in agreements if a.pk == hub.agreement_id), None)
         agreement = linked or (agreements[-1] if agreements else None)
-        reason = _reason(
-            hub,
-            agreement,
-            agreements,
-            invoices.get(hub.community_id),
-            hub.community_id in voided,
-            blocked.get(hub.community_id),
-            run,
-            on_invoice,
-        )
         items.append(
             NotBilled(
                 hub_id,
@@ -182,23 +166,60 @@ def month_billing(month: str) -> MonthBilling:
                 currency,
                 amount,
                 on_invoice,
-                reason,
+                _reason(hub, agreement, agreements, context, on_invoice),
                 _flag(hub, hub.agreement or agreement, first, last),
             )
         )
     return MonthBilling(month, items, unattributed)
 
 
+@dataclass
+class _Context:
+    """What the reasons need about the communities whose cost is not billed."""
+
+    agreements: dict[int, list[Agreement]]
+    invoices: dict[int, Invoice]
+    voided: set[int]
+    blocked: dict[int, list[str]]
+
+    @classmethod
+    def read(
+        cls,
+        month: str,
+        communities: set[int],
+        first: dt.date,
+        last: dt.date,
+        in_service: list[Agreement] | None,
+    ) -> _Context:
+        agreements: dict[int, list[Agreement]] = defaultdict(list)
+        for served in agreements_in_service(first, last) if in_service is None else in_service:
+            if served.engagement.organization_id in communities:
+                agreements[served.engagement.organization_id].append(served)
+        month_invoices = Invoice.objects.filter(month=month, organization_id__in=communities)
+        invoices = {
+            invoice.organization_id: invoice
+            for invoice in month_invoices.exclude(state=InvoiceState.VOID).order_by("id")
+        }
+        voided = set(
+            month_invoices.filter(state=InvoiceState.VOID).values_list("organization_id", flat=True)
+        )
+        run = BillingRun.objects.filter(month=month).order_by("-started_at", "-id").first()
+        blocked = {
+            item["organization_id"]: item["reasons"] for item in (run.blocked if run else [])
+        }
+        return cls(dict(agreements), invoices, voided, blocked)
+
+
 def _reason(
     hub: Hub,
     agreement: Agreement | None,
     agreements: list[Agreement],
-    invoice: Invoice | None,
-    voided: bool,
-    blocked: list[str] | None,
-    run: BillingRun | None,
+    context: _Context,
     on_invoice: Decimal,
 ) -> str:
+    invoice = context.invoices.get(hub.community_id)
+    voided = hub.community_id in context.voided
+    blocked = context.blocked.get(hub.community_id)
     if not hub.we_pay_cloud_bill:
         return "the community pays this hub's cloud bill"
     if hub.agreement_id is None and not agreements:
