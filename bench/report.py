@@ -12,7 +12,9 @@ END = "<!-- results:end -->"
 def _when(report: dict) -> str:
     """When the cases were measured: one run, or several (a format added later)."""
     times = sorted({case.get("measured_at") or report["measured_at"] for case in report["cases"]})
-    return times[0] if len(times) <= 1 else f"{', '.join(times[:-1])} and {times[-1]} (see each case)"
+    return (
+        times[0] if len(times) <= 1 else f"{', '.join(times[:-1])} and {times[-1]} (see each case)"
+    )
 
 
 def _costs(report: dict) -> list[str]:
