@@ -90,3 +90,24 @@ def test_importing_the_same_file_again_changes_nothing(
         lines,
         before,
     )
+
+
+def test_a_label_key_the_import_did_not_read_is_named_on_the_month_page(
+    hub_table: dict[str, Any], files: dict[str, Path], partnerships_user: Any
+) -> None:
+    from django.test import Client
+
+    from partnerops.costs.months import stale_label_keys
+
+    cost_import(actor=partnerships_user, paths=[files["gcp"]], usage_path=files["usage"])
+    assert stale_label_keys("2026-10") == []
+    prairie = Hub.objects.get(name="prairie")
+    hubs.hub_update(actor=partnerships_user, hub=prairie, cost_labels={"team": "prairie"})
+    (note,) = stale_label_keys("2026-10")
+    assert note == (
+        "gcp.json was read before a hub used the label key(s) team: "
+        "import it again to attribute by them."
+    )
+    client = Client()
+    client.force_login(partnerships_user)
+    assert "import it again to attribute by them" in client.get("/costs/2026-10/").content.decode()
