@@ -345,11 +345,15 @@ def focus_rows(cloud: str) -> list[dict[str, object]]:
 
 
 def write_focus_csv(path: Path, cloud: str = "azure") -> Path:
+    return write_focus_rows(path, focus_rows(cloud))
+
+
+def write_focus_rows(path: Path, rows: list[dict[str, object]]) -> Path:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "wt", newline="") as handle:  # type: ignore[operator]
         writer = csv.DictWriter(handle, fieldnames=list(FOCUS_COLUMNS))
         writer.writeheader()
-        for row in focus_rows(cloud):
+        for row in rows:
             writer.writerow({**row, "Tags": json.dumps(row["Tags"]) if row["Tags"] else ""})
     return path
 

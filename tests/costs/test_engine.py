@@ -244,16 +244,27 @@ def test_focus_corrections_credits_and_provider_columns(tmp_path: Path) -> None:
     rows.append(
         {**rows[0], "ChargeClass": "Correction", "BilledCost": "-0.250", "x_ServiceCode": "ignored"}
     )
-    with path.open("w", newline="") as handle:
-        import csv
-        import json
-
-        writer = csv.DictWriter(handle, fieldnames=list(exports.FOCUS_COLUMNS))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "Tags": json.dumps(row["Tags"]) if row["Tags"] else ""})
+    exports.write_focus_rows(path, rows)
     (october, _) = attribute([path], exports.scenario_rules()).summaries()
     # The restatement is an adjustment of the month it is billed in, and keeps its labels.
     assert october.adjustments == D("-0.25")
     assert october.credits == D("-1.00") and october.tax == D("0.50")
     assert october.total == exports.EXPECTED_OCTOBER_TOTAL - D("0.25")
+
+
+def test_focus_effective_cost_is_shown_beside_the_billed_cost(tmp_path: Path) -> None:
+    rows = exports.focus_rows("gcp")
+    for row in rows:  # a committed-use discount: 80% of the billed cost, amortised
+        row["EffectiveCost"] = str((D(str(row["BilledCost"])) * D("0.8")).quantize(D("0.001")))
+    path = tmp_path / "focus.csv"
+    exports.write_focus_rows(path, rows)
+    october = next(
+        s for s in attribute([path], exports.scenario_rules()).summaries() if s.month == "2026-10"
+    )
+    assert october.total == exports.EXPECTED_OCTOBER_TOTAL  # invoices pass the billed cost through
+    assert october.effective_billed == exports.EXPECTED_OCTOBER_TOTAL
+    # 0.8 x each line to the mill: 8.004 - 0.800 + 4.001 + 2.400 + 0.799 + 6.222 + 0.889 + 0.400
+    assert october.effective == D("21.92")  # 21.915, half up
+    # A native export has no effective cost: nothing is shown rather than a made-up one.
+    native = attribute([exports.write_gcp_json(tmp_path / "gcp.json")], exports.scenario_rules())
+    assert native.summaries()[0].effective is None

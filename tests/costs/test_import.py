@@ -135,3 +135,21 @@ def test_the_standalone_command_reads_a_rules_file(
         CommandError, match=r"bad.toml: hubs\[1\] \(x\): tenancy must be 'shared' or 'dedicated'"
     ):
         call_command("costs", "attribute", str(files["gcp"]), "--rules", str(bad))
+
+
+def test_a_focus_import_keeps_the_effective_cost_beside_the_billed(
+    hub_table: dict[str, Any], tmp_path: Path, partnerships_user: Any
+) -> None:
+    rows = exports.focus_rows("gcp")
+    for row in rows:
+        row["EffectiveCost"] = str((D(str(row["BilledCost"])) * D("0.8")).quantize(D("0.001")))
+    path = exports.write_focus_rows(tmp_path / "focus-gcp.csv", rows)
+    result = cost_import(actor=partnerships_user, paths=[path], usage_path=None)
+    assert result.replaced == {"gcp": ["2026-10", "2026-11"]}  # the provider named in the file
+    (stored,) = month_report("2026-10")
+    (read,) = [s for s in result.attribution.summaries() if s.month == "2026-10"]
+    assert (stored.effective, stored.effective_billed, stored.total) == (
+        read.effective,
+        read.effective_billed,
+        read.total,
+    ) == (D("21.92"), D("27.39"), D("27.39"))

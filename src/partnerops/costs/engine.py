@@ -56,6 +56,9 @@ class Group:
     gross: Decimal
     credits: Decimal
     lines: int
+    # FOCUS EffectiveCost (amortised commitments, after discounts), shown beside the
+    # billed amount; None where the export has no such figure.
+    effective: Decimal | None = None
 
     @property
     def amount(self) -> Decimal:
@@ -108,6 +111,9 @@ class MonthSummary:
     credits: Decimal = ZERO
     tax: Decimal = ZERO
     adjustments: Decimal = ZERO
+    # The FOCUS EffectiveCost of the lines that have one, and what they billed.
+    effective: Decimal | None = None
+    effective_billed: Decimal | None = None
 
     @property
     def attributed(self) -> Decimal:
@@ -227,7 +233,8 @@ def read_groups(
         )
     sql = f"""
         SELECT month, currency, account, service, category, hub_label, cluster_label,
-               CAST(sum(gross) AS {AMOUNT}), CAST(sum(credits) AS {AMOUNT}), count(*)
+               CAST(sum(gross) AS {AMOUNT}), CAST(sum(credits) AS {AMOUNT}), count(*),
+               CAST(sum(effective) AS {AMOUNT})
         FROM ({relation}) {month_filter}
         GROUP BY ALL ORDER BY ALL"""
     scan = _Scan()
@@ -261,6 +268,7 @@ def read_groups(
         gross,
         credits,
         lines,
+        effective,
     ) in rows:
         if month is None or len(month) != 7:
             raise ExportError(
@@ -281,6 +289,7 @@ def read_groups(
                 gross or ZERO,
                 credits or ZERO,
                 lines,
+                effective,
             )
         )
     provider = export_format.provider
@@ -529,6 +538,12 @@ def summarize(shares: Iterable[Share]) -> list[MonthSummary]:
             + sum((g.gross for g in groups if g.category == "credit"), ZERO)
         )
         summary.tax = round_cents(sum((g.amount for g in groups if g.category == "tax"), ZERO))
+        with_effective = [g for g in groups if g.effective is not None]
+        if with_effective:
+            summary.effective = round_cents(
+                sum((g.effective or ZERO for g in with_effective), ZERO)
+            )
+            summary.effective_billed = round_cents(sum((g.amount for g in with_effective), ZERO))
         summary.adjustments = round_cents(
             sum(
                 (

@@ -30,6 +30,7 @@ NORMALIZED_COLUMNS = (
     "cluster_label",
     "gross",
     "credits",
+    "effective",  # FOCUS EffectiveCost (amortised, after discounts); NULL elsewhere
 )
 
 
@@ -173,7 +174,8 @@ def _gcp_select(source: str, hub_keys: tuple[str, ...], cluster_keys: tuple[str,
             {_gcp_label("labels", hub_keys)} AS hub_label,
             {_gcp_label("labels", cluster_keys)} AS cluster_label,
             CAST(cost AS {AMOUNT}) AS gross,
-            CAST(coalesce(list_sum(list_transform(credits, lambda c: CAST(c.amount AS {AMOUNT}))), 0) AS {AMOUNT}) AS credits
+            CAST(coalesce(list_sum(list_transform(credits, lambda c: CAST(c.amount AS {AMOUNT}))), 0) AS {AMOUNT}) AS credits,
+            CAST(NULL AS {AMOUNT}) AS effective
         FROM {source}"""
 
 
@@ -230,7 +232,8 @@ def _gcp_csv(
             {_gcp_label(labels_list, hub_keys) if labels else "NULL"} AS hub_label,
             {_coalesce(cluster_sources)} AS cluster_label,
             CAST({_q("cost")} AS {AMOUNT}) AS gross,
-            CAST({credits_sum} AS {AMOUNT}) AS credits
+            CAST({credits_sum} AS {AMOUNT}) AS credits,
+            CAST(NULL AS {AMOUNT}) AS effective
         FROM {_csv(path, ["cost"], schema)}"""
 
 
@@ -290,7 +293,8 @@ def _aws(
             {_aws_tag(schema, hub_keys, map_column=tags)} AS hub_label,
             {_aws_tag(schema, cluster_keys, map_column=tags)} AS cluster_label,
             CAST({_q(cost_column)} AS {AMOUNT}) AS gross,
-            CAST(0 AS {AMOUNT}) AS credits
+            CAST(0 AS {AMOUNT}) AS credits,
+            CAST(NULL AS {AMOUNT}) AS effective
         FROM {source}"""
 
 
@@ -325,7 +329,8 @@ def _azure(
             {tag(hub_keys)} AS hub_label,
             {tag(cluster_keys)} AS cluster_label,
             CAST({_q("CostInBillingCurrency")} AS {AMOUNT}) AS gross,
-            CAST(0 AS {AMOUNT}) AS credits
+            CAST(0 AS {AMOUNT}) AS credits,
+            CAST(NULL AS {AMOUNT}) AS effective
         FROM {_csv(path, ["CostInBillingCurrency"], schema)}"""
 
 
@@ -353,7 +358,9 @@ FOCUS_PROVIDERS = {
 def _focus_source(path: str, schema: Schema) -> str:
     if schema.kind == "parquet":
         return f"read_parquet({_s(path)})"
-    return _csv(path, ["BilledCost"], schema)
+    return _csv(
+        path, [name for name in ("BilledCost", "EffectiveCost") if schema.has(name)], schema
+    )
 
 
 def _focus_tag(schema: Schema, keys: tuple[str, ...]) -> str:
@@ -376,6 +383,14 @@ def _focus_tag(schema: Schema, keys: tuple[str, ...]) -> str:
     return _coalesce(expressions)
 
 
+def _amount_column(schema: Schema, name: str) -> str:
+    if not schema.has(name):
+        return f"CAST(NULL AS {AMOUNT})"
+    if schema.columns[name].upper().startswith("DECIMAL"):
+        return _q(name)
+    return f"CAST({_q(name)} AS {AMOUNT})"
+
+
 def _focus(
     path: str, schema: Schema, hub_keys: tuple[str, ...], cluster_keys: tuple[str, ...]
 ) -> str:
@@ -390,12 +405,7 @@ def _focus(
     )
     # A decimal column is summed exactly at its own scale (rounded to nine decimals per
     # group in read_groups): casting every line first would cost a third of the read.
-    billed = schema.columns.get("BilledCost", "").upper()
-    gross = (
-        _q("BilledCost")
-        if billed.startswith("DECIMAL")
-        else f"CAST({_q('BilledCost')} AS {AMOUNT})"
-    )
+    gross, effective = (_amount_column(schema, name) for name in ("BilledCost", "EffectiveCost"))
     category = FOCUS_CATEGORY.format(
         charge_class=column("ChargeClass"), category=column("ChargeCategory")
     )
@@ -409,7 +419,8 @@ def _focus(
             {_focus_tag(schema, hub_keys)} AS hub_label,
             {_focus_tag(schema, cluster_keys)} AS cluster_label,
             {gross} AS gross,
-            CAST(0 AS {AMOUNT}) AS credits
+            CAST(0 AS {AMOUNT}) AS credits,
+            {effective} AS effective
         FROM {_focus_source(path, schema)}"""
 
 
@@ -454,7 +465,8 @@ def _gcp_report(
             CAST(NULL AS VARCHAR) AS hub_label,
             CAST(NULL AS VARCHAR) AS cluster_label,
             CAST({_q(amount)} AS {AMOUNT}) AS gross,
-            CAST(0 AS {AMOUNT}) AS credits
+            CAST(0 AS {AMOUNT}) AS credits,
+            CAST(NULL AS {AMOUNT}) AS effective
         FROM {_csv(path, [amount], schema)}"""
 
 
@@ -478,7 +490,8 @@ def _aws_cost_explorer(
             CAST(NULL AS VARCHAR) AS hub_label,
             CAST(NULL AS VARCHAR) AS cluster_label,
             CAST(coalesce(amount, 0) AS {AMOUNT}) AS gross,
-            CAST(0 AS {AMOUNT}) AS credits
+            CAST(0 AS {AMOUNT}) AS credits,
+            CAST(NULL AS {AMOUNT}) AS effective
         FROM (
             UNPIVOT (
                 SELECT * FROM read_csv({_s(path)}, header = true, auto_detect = true, types = {{{types}}})

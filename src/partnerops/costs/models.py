@@ -71,6 +71,9 @@ class CostLine(models.Model):
     amount_nanos = models.BigIntegerField(help_text="Cost after credits, in 1e-9 of the currency.")
     credits_nanos = models.BigIntegerField(default=0)
     lines = models.PositiveBigIntegerField(default=0)
+    effective_nanos = models.BigIntegerField(
+        null=True, blank=True, help_text="FOCUS EffectiveCost, where the export has it."
+    )
 
     class Meta:
         indexes = [
@@ -110,6 +113,7 @@ class CostGroup(models.Model):
     gross_nanos = models.BigIntegerField()
     credits_nanos = models.BigIntegerField(default=0)
     lines = models.PositiveBigIntegerField(default=0)
+    effective_nanos = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["month", "source"])]

@@ -81,6 +81,7 @@ def stored_groups(month: str) -> list[Group]:
             from_nanos(row.gross_nanos),
             from_nanos(row.credits_nanos),
             row.lines,
+            None if row.effective_nanos is None else from_nanos(row.effective_nanos),
         )
         for row in CostGroup.objects.filter(month=month).order_by("id")
     ]

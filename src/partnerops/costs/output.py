@@ -35,6 +35,14 @@ def summary_dict(summary: MonthSummary) -> dict[str, Any]:
         "credits": _money(summary.credits),
         "tax": _money(summary.tax),
         "adjustments": _money(summary.adjustments),
+        **(
+            {
+                "effective_cost": _money(summary.effective),
+                "effective_cost_of_billed": _money(summary.effective_billed or Decimal(0)),
+            }
+            if summary.effective is not None
+            else {}
+        ),
         "accounts": [
             {
                 "account": a.account,

@@ -186,6 +186,7 @@ def _groups(groups: list[Group], imports: dict[str, CostImport]) -> list[CostGro
                 gross_nanos=to_nanos(group.gross),
                 credits_nanos=to_nanos(group.credits),
                 lines=group.lines,
+                effective_nanos=None if group.effective is None else to_nanos(group.effective),
             )
         )
     return rows
@@ -214,7 +215,8 @@ def _store_usage(usage: UsageWeights, checksum: str) -> None:
 def cost_lines(shares: list[Share], imports: dict[str, CostImport]) -> list[CostLine]:
     """One row per month x account x service x charge x hub x rule (labels are in the
     groups): the attributed amounts everything else reads."""
-    totals: dict[tuple[Any, ...], tuple[Decimal, Decimal, int]] = {}
+    totals: dict[tuple[Any, ...], tuple[Decimal, Decimal, int, Decimal | None]] = {}
+    seen: set[int] = set()
     for share in shares:
         group = share.group
         hub = share.hub
@@ -232,17 +234,23 @@ def cost_lines(shares: list[Share], imports: dict[str, CostImport]) -> list[Cost
             share.rule,
             share.reason,
         )
-        credit_share = (
-            group.credits * share.amount / group.amount if group.amount else group.credits
+        first_share = id(group) not in seen
+        seen.add(id(group))
+        credit_share = _part(group.credits, share, first_share)
+        effective_share = (
+            None if group.effective is None else _part(group.effective, share, first_share)
         )
-        amount, credits, count = totals.get(key, (Decimal(0), Decimal(0), 0))
+        amount, credits, count, effective = totals.get(key, (Decimal(0), Decimal(0), 0, None))
+        if effective_share is not None:
+            effective = (effective or Decimal(0)) + effective_share
         totals[key] = (
             amount + share.amount,
-            credits + credit_share.quantize(Decimal("1e-9")),
+            credits + credit_share,
             count + (group.lines if share.amount == group.amount else 0),
+            effective,
         )
     lines = []
-    for key, (amount, credits, count) in totals.items():
+    for key, (amount, credits, count, effective) in totals.items():
         _check_storable(key, amount, credits, imports)
         (
             file_key,
@@ -277,9 +285,20 @@ def cost_lines(shares: list[Share], imports: dict[str, CostImport]) -> list[Cost
                 amount_nanos=to_nanos(amount),
                 credits_nanos=to_nanos(credits),
                 lines=count,
+                effective_nanos=None if effective is None else to_nanos(effective),
             )
         )
     return lines
+
+
+def _part(value: Decimal, share: Share, first_share: bool) -> Decimal:
+    """A share's part of a group's credits or effective cost, in proportion to its
+    amount; a group whose amount is nil gives it whole to its first share (never to
+    each of them)."""
+    group = share.group
+    if group.amount:
+        return (value * share.amount / group.amount).quantize(Decimal("1e-9"))
+    return value if first_share else Decimal(0)
 
 
 def _check_storable(
@@ -315,13 +334,15 @@ def stored_shares(month: str) -> list[Share]:
     rows = CostLine.objects.filter(month=month).order_by("id").values_list(
         "source", "currency", "account", "service", "category", "amount_nanos", "credits_nanos",
         "lines", "hub_id", "hub__name", "hub_name", "community_id", "community_name", "rule", "reason",
+        "effective_nanos",
     )  # fmt: skip
     for row in rows:
         source, currency, account, service, category, nanos, credit_nanos, count = row[:8]
-        hub_id, current_name, hub_name, community_id, community_name, rule, reason = row[8:]
+        hub_id, current_name, hub_name, community_id, community_name, rule, reason = row[8:15]
         amount, credits = from_nanos(nanos), from_nanos(credit_nanos)
+        effective = None if row[15] is None else from_nanos(row[15])
         group = Group(source, month, currency, account, service, category, None, None,
-                      amount - credits, credits, count)  # fmt: skip
+                      amount - credits, credits, count, effective)  # fmt: skip
         hub = (
             HubRule(
                 current_name or hub_name,
