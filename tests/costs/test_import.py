@@ -148,8 +148,12 @@ def test_a_focus_import_keeps_the_effective_cost_beside_the_billed(
     assert result.replaced == {"gcp": ["2026-10", "2026-11"]}  # the provider named in the file
     (stored,) = month_report("2026-10")
     (read,) = [s for s in result.attribution.summaries() if s.month == "2026-10"]
-    assert (stored.effective, stored.effective_billed, stored.total) == (
-        read.effective,
-        read.effective_billed,
-        read.total,
-    ) == (D("21.92"), D("27.39"), D("27.39"))
+    assert (
+        (stored.effective, stored.effective_billed, stored.total)
+        == (
+            read.effective,
+            read.effective_billed,
+            read.total,
+        )
+        == (D("21.92"), D("27.39"), D("27.39"))
+    )
