@@ -31,8 +31,11 @@ def test_run_confirm_issue_and_download(live_server: Any, page: Any, browser: An
     page.get_by_role("heading", name="Pipeline").wait_for()
 
     page.goto(f"{live_server.url}/billing/?month={MONTH}")
+    # Before the run, the hub's cloud cost is listed as not billed, with why.
+    assert "not billed yet" in page.locator("#not-billed").inner_text()
     page.get_by_role("button", name=f"Run billing for {MONTH}").click()
     page.locator(".message", has_text=f"{MONTH}: 1 drafted").wait_for()
+    assert "Every cloud cost attributed to a hub" in page.locator("#not-billed").inner_text()
     row = page.locator("#invoices tbody tr", has_text="Coastal Ocean")
     assert "USD 1,623.46" in row.inner_text()
     page.get_by_role("button", name=re.compile("Ask for confirmations")).click()
@@ -46,6 +49,11 @@ def test_run_confirm_issue_and_download(live_server: Any, page: Any, browser: An
     community = browser.new_context().new_page()
     community.goto(f"{live_server.url}/confirm-delivery/{path}")
     assert "Cloud costs, hub ocean" in community.locator("#lines").inner_text()
+    # What is behind the cloud line, before confirming it.
+    with community.expect_download() as statement_info:
+        community.get_by_role("link", name="itemised cloud cost statement").click()
+    statement = _pdf_text(statement_info.value.path())
+    assert "Cloud cost statement" in statement and "123.46" in statement
     community.get_by_role("button", name="Yes, the service was delivered as expected").click()
     community.get_by_text("You confirmed the service for 2026-10").wait_for()
     community.goto(f"{live_server.url}/confirm-delivery/{path}")
@@ -65,3 +73,12 @@ def test_run_confirm_issue_and_download(live_server: Any, page: Any, browser: An
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Coastal Ocean" in text and "USD 1623.46" in text
     assert re.search(r"Invoice \d{4}-0001", text)
+    assert "cloud cost statement" in text
+    with page.expect_download() as statement_info:
+        page.locator("#download-statement").click()
+    assert "Compute" in _pdf_text(statement_info.value.path())
+
+
+def _pdf_text(path: Any) -> str:
+    with open(path, "rb") as handle:
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages)
