@@ -14,6 +14,7 @@ from partnerops.hubs import services as hubs
 from partnerops.hubs.models import Hub
 from partnerops.invoicing.models import Invoice, LineKind
 from partnerops.invoicing.run import billing_run
+from partnerops.invoicing.unbilled import month_billing
 from tests.invoicing.conftest import MONTH, issue
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,7 @@ def test_an_issued_invoice_never_changes_when_costs_move(
     issued.refresh_from_db()
     assert list(issued.lines.values_list("description", "amount")) == lines
     assert issued.total == D("1623.46")
+    # What it billed that is no longer the hub's is listed, to adjust on a later invoice.
+    (item,) = [item for item in month_billing(MONTH).not_billed if item.hub == "ocean"]
+    assert (item.attributed, item.billed, item.amount) == (D("0"), D("123.46"), D("-123.46"))
+    assert item.reason.startswith("the costs changed after the invoice was issued")

@@ -136,8 +136,14 @@ def month_billing(
         for item in summary.communities:
             if item.hub_id is not None and item.amount:
                 attributed[(item.hub_id, summary.currency)] = item.amount
-    billed = _billed(month) if attributed else {}
-    pending = {key: amount for key, amount in attributed.items() if billed.get(key, ZERO) != amount}
+    billed = _billed(month)
+    # Both ways: a hub's cost not (fully) billed, and one billed that is no longer its
+    # (moved after issue, to another hub or to nobody): the difference is listed.
+    pending = {
+        key: attributed.get(key, ZERO)
+        for key in attributed.keys() | billed.keys()
+        if billed.get(key, ZERO) != attributed.get(key, ZERO)
+    }
     if not pending:
         return MonthBilling(month, [], unattributed)
     hubs = {
