@@ -65,3 +65,20 @@ def test_the_bodies_documented_are_the_bodies_taken(partnerships_client: Client)
     billing_run = _answer_schema(spec, "/api/v1/billing/runs", "post", "201")
     assert {"created", "refreshed", "blocked", "summary"} <= set(billing_run["properties"])
     assert "steps" not in billing_run["properties"]
+
+
+def test_a_personal_token_reads_the_description_and_the_docs(db: None) -> None:
+    from partnerops.core.roles import Role
+    from tests.api.client import Api
+
+    api = Api(Role.VIEWER)
+    spec = api.client.get("/api/v1/openapi.json", HTTP_AUTHORIZATION=f"Bearer {api.token}")
+    assert spec.status_code == 200 and "/api/v1/engagements" in spec.json()["paths"]
+    docs = api.client.get("/api/v1/docs", HTTP_AUTHORIZATION=f"Bearer {api.token}")
+    assert docs.status_code == 200
+    refused = api.client.get("/api/v1/openapi.json", HTTP_AUTHORIZATION="Bearer po_not-a-token")
+    assert refused.status_code == 401
+    assert refused["Content-Type"] == "application/problem+json"
+    # A browser without a session is sent to sign in, as for every page.
+    anonymous = api.client.get("/api/v1/openapi.json")
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]

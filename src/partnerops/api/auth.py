@@ -8,13 +8,17 @@ when its request body is also wrong.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from ninja.errors import AuthorizationError, HttpError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
+from partnerops.api import problems
 from partnerops.core.roles import Capability, has_capability
 from partnerops.core.throttle import token_attempt_failed, token_attempts_locked
 from partnerops.core.tokens import api_token_authenticate
@@ -80,3 +84,25 @@ can_move_agreements = CapabilityAuth(Capability.CHANGE_AGREEMENTS, Capability.SI
 can_import_costs = CapabilityAuth(Capability.IMPORT_COSTS)
 can_view_invoices = CapabilityAuth(Capability.VIEW_INVOICES)
 can_manage_billing = CapabilityAuth(Capability.MANAGE_BILLING)
+
+
+def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the OpenAPI description and the docs page: a personal token is as good as the
+    browser session (issue 18: API clients and generators must read the description).
+    A bad token gets 401 problem+json; a browser without a session, the sign-in page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "Authorization" not in request.headers:
+            return login_required(view)(request, *args, **kwargs)
+        try:
+            user = can_view_pipeline(request)
+        except AuthorizationError as refused:
+            return problems.problem(request, 403, str(refused))
+        except HttpError as refused:
+            return problems.problem(request, refused.status_code, str(refused))
+        if user is None:
+            return problems.problem(request, 401, "A valid personal token is needed.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

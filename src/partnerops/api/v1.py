@@ -3,7 +3,6 @@ one router module per app: crm, contracts, hubs, costs, invoicing, playbooks."""
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 
@@ -15,7 +14,7 @@ from partnerops.api import hubs as hubs_api
 from partnerops.api import invoicing as invoicing_api
 from partnerops.api import playbooks as playbooks_api
 from partnerops.api import problems
-from partnerops.api.auth import can_view_pipeline
+from partnerops.api.auth import can_view_pipeline, signed_in_or_token
 from partnerops.api.schemas import MeOut
 from partnerops.core.roles import user_capabilities, user_roles
 
@@ -26,8 +25,9 @@ api = NinjaAPI(
     "token (Authorization: Bearer po_…) from Account → API tokens. Errors are problem+json.",
     urls_namespace="api-1",
     docs_url="/docs",
-    # The spec and the interactive docs are for signed-in people, like every page.
-    docs_decorator=login_required,
+    # The spec and the interactive docs: for signed-in people, like every page, and for
+    # any caller with a personal token (clients and generators read the description).
+    docs_decorator=signed_in_or_token,
 )
 problems.install(api)
 
