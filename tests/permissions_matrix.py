@@ -234,6 +234,9 @@ MATRIX: dict[str, Rule] = {
     ),
     "invoicing:credit-note-pdf": page("Download a credit note PDF", INVOICE_READERS),
     "invoice-confirmation": public("Confirm delivery by signed single-use link"),
+    "healthz": public("Health: the process answers"),
+    # The matrix's world has never run tick: not ready (503), for everyone alike.
+    "readyz": public("Readiness: database, migrations, outbox, tick", anonymous=503, signed_in=503),
     "confirmation-statement": public("The cloud cost statement, by the same signed link"),
     "api-1:start_billing_run": api(
         "Run billing for a month", BILLING_MANAGERS, method="POST", ok=422

@@ -234,6 +234,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 
 PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=1)
+# /readyz: an email due for longer than this means the outbox worker is not running;
+# a tick older than this (it runs daily) means the timer stopped.
+READY_OUTBOX_STUCK_MINUTES = env_int("READY_OUTBOX_STUCK_MINUTES", 30, minimum=1)
+READY_TICK_MAX_AGE_HOURS = env_int("READY_TICK_MAX_AGE_HOURS", 26, minimum=1)
 
 # Renewals (domain facts): the window before an end date, when a lapsed agreement
 # is ready for decommissioning, extension steps, reminder days, check-in links.

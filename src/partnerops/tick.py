@@ -18,6 +18,7 @@ from django.utils import timezone
 from partnerops.contracts import checkins, services
 from partnerops.contracts.models import Agreement, AgreementState
 from partnerops.contracts.selectors import IN_FORCE
+from partnerops.core.models import Heartbeat
 from partnerops.crm.models import Engagement
 from partnerops.crm.services import engagement_move
 from partnerops.crm.states import Phase, Status
@@ -63,6 +64,8 @@ def run(today: dt.date) -> TickReport:
             step(today, report)
     # Outside any transaction: the network is slow and a mail server may be down.
     report.emails = [f"{name} {count}" for name, count in emails_send_queued().items() if count]
+    # Read by /readyz: a tick that stopped running is a monitor's business.
+    Heartbeat.objects.update_or_create(name="tick", defaults={"at": timezone.now()})
     return report
 
 

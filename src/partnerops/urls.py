@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from partnerops import health
 from partnerops.api.v1 import api
 from partnerops.contracts.urls import public_urlpatterns as contracts_public
 from partnerops.invoicing.urls import public_urlpatterns as invoicing_public
@@ -21,6 +22,8 @@ urlpatterns = [
     *contracts_public,
     *invoicing_public,
     *playbooks_public,
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

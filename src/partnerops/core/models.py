@@ -119,3 +119,13 @@ class OrganisationProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Heartbeat(models.Model):
+    """When a periodic job (``tick``) last finished: the readiness check reads it."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M}"
