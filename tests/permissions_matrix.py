@@ -249,6 +249,10 @@ MATRIX: dict[str, Rule] = {
     "api-1:finalise_month": api(
         "Issue a month's confirmed invoices", BILLING_MANAGERS, method="POST", ok=422
     ),
+    "api-1:list_users": api("Users and their roles", ADMINISTRATORS),
+    "api-1:create_user": api("Create a user with a role", ADMINISTRATORS, method="POST", ok=422),
+    "api-1:set_user_role": api("Change a user's role", ADMINISTRATORS, method="POST", ok=422),
+    "api-1:deactivate_user": api("Deactivate a user", ADMINISTRATORS, method="POST", ok=404),
     "api-1:cloud_cost_not_billed": api("Cloud cost not billed (?month=)", INVOICE_READERS, ok=422),
     "api-1:accounting_export": api("Accounting export CSV (?start=&end=)", INVOICE_READERS, ok=422),
     "api-1:list_invoices": api("List invoices", INVOICE_READERS),

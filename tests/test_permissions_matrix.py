@@ -363,6 +363,8 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
             values[param] = "hail-the-lead"
         elif param == "criterion":
             values[param] = "money"
+        elif param == "username":
+            values[param] = "nobody-in-the-matrix"  # writes refused or 404: nobody changes
         elif param == "app_label":
             values[param] = "crm"
         elif param == "content_type_id":
