@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Development defaults for `make run`; production sets its own environment.
 export DEBUG ?= 1
 
-.PHONY: run test fuzz demo bench lint typecheck check install migrate permissions-doc clean
+.PHONY: run serve test fuzz demo bench lint typecheck check install migrate permissions-doc clean
 
 # The virtualenv is rebuilt when the dependencies change.
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
@@ -25,6 +25,10 @@ migrate: install
 
 run: migrate
 	$(BIN)/partnerops runserver $(HOST):$(PORT)
+
+# Production: gunicorn with several workers (see README, "Production").
+serve: install
+	$(BIN)/partnerops serve --bind $(HOST):$(PORT)
 
 demo: migrate
 	$(BIN)/partnerops demo
