@@ -49,7 +49,7 @@ def _environment(folder: Path) -> dict[str, str]:
         **os.environ, "PARTNEROPS_VAR_DIR": str(folder), "DATABASE_URL": f"sqlite:///{folder}/fuzz.sqlite3",
         "DEBUG": "0", "SECRET_KEY": "fuzz-only-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
-        "LOGIN_FAILURE_LIMIT": "1000000", "EMAIL_HOST": "", "PYTHONPATH": str(ROOT),
+        "LOGIN_FAILURE_LIMIT": "1000000", "LOGIN_ADDRESS_FAILURE_LIMIT": "1000000", "EMAIL_HOST": "", "PYTHONPATH": str(ROOT),
     }  # fmt: skip
 
 
@@ -130,6 +130,8 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="partnerops-fuzz-"))
     env = _environment(folder)
     _partnerops(env, "migrate", "--noinput")
+    # As in production: pages (a 404 included) need the static files' manifest.
+    _partnerops(env, "collectstatic", "--noinput")
     _partnerops(env, "demo")
     printed = _partnerops(env, "shell", "-c", TOKENS).splitlines()
     tokens = dict(line.split()[1:] for line in printed if line.startswith("TOKEN "))

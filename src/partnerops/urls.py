@@ -27,3 +27,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# An unknown path under /api/ answers problem+json, like every API error.
+handler404 = "partnerops.api.problems.not_found"

@@ -156,3 +156,14 @@ def test_an_amount_beyond_exact_storage_is_refused_by_name(tmp_path: Path) -> No
     assert "october.json: the amount of 2026-10" in response.json()["detail"]
     assert "beyond the largest amount PartnerOps stores exactly" in response.json()["detail"]
     assert CostImport.objects.count() == 0 and CostLine.objects.count() == 0
+
+
+def test_an_unknown_api_path_answers_problem_json_and_a_page_path_the_page(
+    partnerships_client: Any,
+) -> None:
+    response = partnerships_client.get("/api/v1/no-such-operation")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"].startswith("No API operation at this path")
+    page = partnerships_client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -126,3 +126,13 @@ class ProblemResponsesMiddleware:
                 problem_response["Allow"] = response["Allow"]
             return problem_response
         return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for paths no route matches: problem+json under /api/ (what an API
+    client reads, issue 18), the site's page elsewhere."""
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return problem(request, 404, "No API operation at this path; see /api/v1/openapi.json.")
+    return page_not_found(request, exception)
