@@ -300,16 +300,7 @@ def invoice_cloud_statement(
     invoice = _invoice(invoice_id)
     if not statement.has_statement(invoice):
         raise HttpError(404, f"{invoice} has no cloud cost lines.")
-    if format == "csv":
-        response = HttpResponse(
-            statement.statement_csv(invoice), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(statement.statement_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{statement.statement_name(invoice, format)}"'
-    )
-    return response
+    return statement.statement_response(invoice, format)
 
 
 @invoices.get("/{invoice_id}/pdf", auth=can_view_invoices)

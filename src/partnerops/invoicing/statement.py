@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
+
 from partnerops.core import csv_cells
 from partnerops.invoicing import documents
 from partnerops.invoicing.models import Invoice, InvoiceLine, LineKind
@@ -75,3 +77,13 @@ def statement_csv(invoice: Invoice) -> bytes:
 def statement_pdf(invoice: Invoice) -> bytes:
     context = {"invoice": invoice, "statements": hub_statements(invoice), **documents.parties()}
     return documents.render_pdf("invoicing/statement_pdf.html", context)
+
+
+def statement_response(invoice: Invoice, extension: str) -> HttpResponse:
+    """The statement as a download, ``pdf`` or ``csv``: for the pages and the API alike."""
+    if extension == "csv":
+        response = HttpResponse(statement_csv(invoice), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(statement_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{statement_name(invoice, extension)}"'
+    return response

@@ -416,18 +416,6 @@ def confirmation(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "invoicing/confirmation.html", context)
 
 
-def _statement_response(invoice: Invoice, extension: str) -> HttpResponse:
-    if extension == "csv":
-        response = HttpResponse(
-            statement.statement_csv(invoice), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(statement.statement_pdf(invoice), content_type="application/pdf")
-    name = statement.statement_name(invoice, extension)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_not_required
 def confirmation_statement(request: HttpRequest, token: str, extension: str) -> HttpResponse:
     """The statement the community is asked to confirm, by the same signed link."""
@@ -439,7 +427,7 @@ def confirmation_statement(request: HttpRequest, token: str, extension: str) -> 
         )
     if not statement.has_statement(link.invoice):
         raise Http404("This invoice has no cloud costs.")
-    return _statement_response(link.invoice, extension)
+    return statement.statement_response(link.invoice, extension)
 
 
 @requires(VIEW)
@@ -448,4 +436,4 @@ def invoice_statement(request: HttpRequest, pk: int, extension: str) -> HttpResp
     invoice = get_object_or_404(Invoice, pk=pk)
     if not statement.has_statement(invoice):
         raise Http404("This invoice has no cloud costs.")
-    return _statement_response(invoice, extension)
+    return statement.statement_response(invoice, extension)
