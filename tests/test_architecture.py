@@ -10,7 +10,17 @@ import partnerops
 
 ROOT = Path(partnerops.__file__).parent
 # Lowest first. The project level (partnerops/*.py, api/, management/) may import any.
-ORDER = ("core", "crm", "outbox", "contracts", "hubs", "costs", "invoicing", "playbooks")
+ORDER = (
+    "core",
+    "crm",
+    "outbox",
+    "contracts",
+    "hubs",
+    "costs",
+    "usage",
+    "invoicing",
+    "playbooks",
+)
 RANK = {app: rank for rank, app in enumerate(ORDER)}
 
 

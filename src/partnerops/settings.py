@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partnerops.contracts",
     "partnerops.hubs",
     "partnerops.costs",
+    "partnerops.usage",
     "partnerops.playbooks",
     "partnerops.invoicing",
     # The project level (tick, demo): after the apps it drives.

@@ -61,6 +61,12 @@ class ServiceTier(models.Model):
         max_digits=5, decimal_places=4, help_text="Share of one engineer a hub needs, e.g. 0.0450."
     )
     hubs_per_engineer = models.DecimalField(max_digits=6, decimal_places=2)
+    usage_pricing_code = models.SlugField(
+        max_length=50,
+        blank=True,
+        help_text="Charges a usage fee at this usage price (the version in effect each "
+        "month); blank: no usage fee.",
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -72,6 +78,42 @@ class ServiceTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version} ({self.currency} {self.monthly_fee}/month)"
+
+    def applies_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_until is None or day <= self.effective_until
+        )
+
+
+class UsagePricing(models.Model):
+    """One version of a usage price: the monthly-active-user fee in bands. Tiers that
+    charge for usage name its code; each month is charged at the version in effect on
+    the month's first day. A price change is a new version, as for tiers."""
+
+    code = models.SlugField(max_length=50, help_text="Stable name across versions.")
+    version = models.PositiveIntegerField(default=1)
+    name = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    effective_from = models.DateField()
+    effective_until = models.DateField(
+        null=True, blank=True, help_text="Last day this price applies."
+    )
+    # [{"up_to": 10, "unit_amount": "10.00"}, ..., {"up_to": null, "unit_amount": "0.00"}]:
+    # each band prices the users above the previous band's edge up to its own.
+    bands = models.JSONField(default=list)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="usage_pricing_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
 
     def applies_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (
@@ -171,6 +213,18 @@ class Agreement(models.Model):
     )
     delivery_basis = models.CharField(
         max_length=30, choices=DeliveryBasis.choices, default=DeliveryBasis.MONTHLY_CONFIRMATION
+    )
+    # A negotiated usage price: this version, whatever the price book says later.
+    usage_pricing = models.ForeignKey(
+        UsagePricing,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text="Overrides the tier's usage price; blank: the tier's.",
+    )
+    usage_fee_waived = models.BooleanField(
+        default=False, help_text="No usage fee, whatever the tier charges."
     )
     formal_documents: models.ManyToManyField[FormalDocumentVersion, Any] = models.ManyToManyField(
         "FormalDocumentVersion", blank=True, related_name="agreements"

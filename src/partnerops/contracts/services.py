@@ -25,8 +25,10 @@ from partnerops.contracts.models import (
     Extension,
     FormalDocumentVersion,
     ServiceTier,
+    UsagePricing,
 )
 from partnerops.contracts.states import check_agreement_move
+from partnerops.contracts.usage_pricing import parse_bands
 from partnerops.core import audit
 from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
@@ -47,6 +49,7 @@ TIER_FIELDS = (
     "cloud_markup_on_dedicated",
     "engineer_fte_per_hub",
     "hubs_per_engineer",
+    "usage_pricing_code",
     "notes",
 )
 AGREEMENT_TERMS = (
@@ -63,6 +66,8 @@ AGREEMENT_TERMS = (
     "billing_contact",
     "delivery_basis",
     "proration",
+    "usage_pricing",
+    "usage_fee_waived",
 )
 # Terms are negotiated until the agreement is ready to sign; afterwards they change
 # only through an extension, an addendum or a renewal.
@@ -107,6 +112,7 @@ def tier_create(*, actor: Any, code: str, effective_from: dt.date, **values: Any
         raise TypeError(f"Unknown tier fields: {', '.join(sorted(unknown))}")
     tier = ServiceTier(code=code, version=1, effective_from=effective_from, **values)
     tier.full_clean()
+    _validate_usage_code(tier)
     tier.save()
     audit.record_create(actor=actor, instance=tier)
     return tier
@@ -154,6 +160,91 @@ def tier_reprice(
     new.save()
     audit.record_create(actor=actor, instance=new, message=f"price change from v{latest.version}")
     return new
+
+
+# Usage prices -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def usage_pricing_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    effective_from: dt.date,
+    bands: list[dict[str, Any]],
+    currency: str = "USD",
+    notes: str = "",
+) -> UsagePricing:
+    if UsagePricing.objects.filter(code=code).exists():
+        raise ValidationError(
+            {"code": f"Usage price {code!r} exists; change it with a new version."}
+        )
+    parse_bands(bands)
+    pricing = UsagePricing(
+        code=code,
+        version=1,
+        name=name,
+        currency=currency,
+        effective_from=effective_from,
+        bands=bands,
+        notes=notes,
+    )
+    pricing.full_clean()
+    pricing.save()
+    audit.record_create(actor=actor, instance=pricing)
+    return pricing
+
+
+@transaction.atomic
+def usage_pricing_reprice(
+    *, actor: Any, pricing: UsagePricing, effective_from: dt.date, bands: list[dict[str, Any]]
+) -> UsagePricing:
+    """A new version from ``effective_from``; the previous one ends the day before. Months
+    already invoiced keep the amounts they were invoiced at."""
+    latest = (
+        UsagePricing.objects.select_for_update()
+        .filter(code=pricing.code)
+        .order_by("-version")
+        .first()
+    )
+    assert latest is not None
+    if effective_from <= latest.effective_from:
+        raise ValidationError(
+            {
+                "effective_from": f"A new usage price must start after {latest.effective_from:%Y-%m-%d}, when v{latest.version} started."
+            }
+        )
+    parse_bands(bands)
+    before = audit.snapshot(latest, ("effective_until",))
+    latest.effective_until = effective_from - dt.timedelta(days=1)
+    latest.save(update_fields=["effective_until"])
+    audit.record_update(
+        actor=actor, instance=latest, before=before, action=ContractsAction.SUPERSEDED
+    )
+    new = UsagePricing(
+        code=latest.code,
+        version=latest.version + 1,
+        name=latest.name,
+        currency=latest.currency,
+        effective_from=effective_from,
+        bands=bands,
+        notes=latest.notes,
+    )
+    new.full_clean()
+    new.save()
+    audit.record_create(actor=actor, instance=new, message=f"price change from v{latest.version}")
+    return new
+
+
+def _validate_usage_code(tier: ServiceTier) -> None:
+    if (
+        tier.usage_pricing_code
+        and not UsagePricing.objects.filter(code=tier.usage_pricing_code).exists()
+    ):
+        raise ValidationError(
+            {"usage_pricing_code": f"No usage price {tier.usage_pricing_code!r} in the price book."}
+        )
 
 
 # Agreements --------------------------------------------------------------------------
@@ -204,6 +295,13 @@ def agreement_create(
 
 def _validate_terms(agreement: Agreement) -> None:
     agreement.full_clean(exclude=["executed_copy"])
+    if agreement.usage_pricing and agreement.usage_pricing.currency != agreement.currency:
+        raise ValidationError(
+            {
+                "usage_pricing": f"The usage price is in {agreement.usage_pricing.currency}, "
+                f"the agreement in {agreement.currency}."
+            }
+        )
     if (
         agreement.billing_contact
         and agreement.billing_contact.organization_id != agreement.engagement.organization_id

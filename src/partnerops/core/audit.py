@@ -56,7 +56,7 @@ def action_words(action: str) -> str:
 register_actions(AuditAction)
 
 # Never copied into the trail; a change still shows, as a different fingerprint.
-SENSITIVE_FIELDS = frozenset({"password", "digest"})
+SENSITIVE_FIELDS = frozenset({"password", "digest", "secret"})
 
 
 def _redacted(value: Any) -> str | None:

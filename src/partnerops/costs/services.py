@@ -212,6 +212,16 @@ def _store_usage(usage: UsageWeights, checksum: str) -> None:
     )
 
 
+def usage_weights_replace(
+    *, month: str, cluster: str, weights: dict[str, Decimal], checksum: str
+) -> None:
+    """A cluster's weights for a month, from another source than a usage file (the usage
+    app's Prometheus pull): they replace the stored ones, file or pull, as a file's do.
+    The month is attributed again with them when it is next read (its fingerprint
+    includes the weights). Runs in the caller's transaction."""
+    _store_usage({(month, cluster): weights}, checksum)
+
+
 def cost_lines(shares: list[Share], imports: dict[str, CostImport]) -> list[CostLine]:
     """One row per month x account x service x charge x hub x rule (labels are in the
     groups): the attributed amounts everything else reads."""
