@@ -26,8 +26,8 @@ def ensure_price_book() -> None:
 
     from django.apps import apps
 
-    seed = importlib.import_module("partnerops.contracts.migrations.0002_seed_price_book").seed
-    seed(apps, None)
+    for migration in ("0002_seed_price_book", "0005_usage_pricing"):
+        importlib.import_module(f"partnerops.contracts.migrations.{migration}").seed(apps, None)
 
 
 def make_community(

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q
 
 from partnerops.contracts.models import (
@@ -38,7 +37,10 @@ from partnerops.costs.services import month_report
 from partnerops.costs.statement import HubCosts, month_hub_costs
 from partnerops.crm.models import Contact, Organization
 from partnerops.hubs.models import Hub, Tenancy
+from partnerops.invoicing.lines import PlannedLine, account_code, hub_in_service
 from partnerops.invoicing.models import LineKind, ManualCharge, month_validator
+from partnerops.invoicing.usage_lines import month_usage, usage_lines
+from partnerops.usage.models import HubUsage
 
 ZERO = Decimal("0.00")
 SERVICE_STATES = (AgreementState.EXECUTED, AgreementState.ACTIVE, AgreementState.ENDED)
@@ -56,22 +58,6 @@ def parse_month(month: str) -> tuple[dt.date, dt.date]:
         raise MonthError(f"{month!r} is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
     year, number = int(month[:4]), int(month[5:])
     return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
-
-
-@dataclass(frozen=True)
-class PlannedLine:
-    kind: str
-    description: str
-    quantity: Decimal
-    unit_amount: Decimal
-    amount: Decimal
-    account_code: str
-    agreement_id: int | None = None
-    hub_id: int | None = None
-    manual_charge_id: int | None = None
-    # A cloud line's itemised statement (costs.statement): plain values, stored with
-    # the line, so it is frozen with it when the invoice is issued.
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -136,11 +122,6 @@ class Plan:
     # What the plan read, for the not-billed report of the same run (read once).
     in_service: list[Agreement] | None = None
     cost_report: list[MonthSummary] | None = None
-
-
-def account_code(kind: str) -> str:
-    codes: dict[str, str] = settings.ACCOUNT_CODES
-    return codes[kind]
 
 
 def service_end(agreement: Agreement) -> dt.date:
@@ -238,13 +219,6 @@ class CloudSpend:
     def statement(self, hub: Hub, currency: str, amount: Decimal) -> dict[str, Any]:
         parts = self.parts.get((hub.pk, currency))
         return parts.breakdown(amount) if parts is not None else {}
-
-
-def hub_in_service(hub: Hub, first: dt.date, last: dt.date) -> bool:
-    began = hub.service_start_on or hub.running_since
-    if began is None or began > last:
-        return False
-    return hub.decommissioned_on is None or hub.decommissioned_on >= first
 
 
 def cloud_lines(
@@ -359,6 +333,7 @@ def plan_month(month: str, *, organization_ids: set[int] | None = None) -> Plan:
         charges[charge.organization_id].append(charge)
     spend = CloudSpend.for_month(month)
     plan.cost_report = spend.report
+    usage = month_usage(month, (hub.pk for items in hubs.values() for hub in items))
     for org_id, agreements in by_org.items():
         organization = agreements[0].engagement.organization
         result = _plan_community(
@@ -368,6 +343,7 @@ def plan_month(month: str, *, organization_ids: set[int] | None = None) -> Plan:
             hubs[org_id],
             charges[org_id],
             spend,
+            usage,
             (first, last),
             month,
         )
@@ -385,6 +361,7 @@ def _plan_community(
     hubs: list[Hub],
     charges: list[ManualCharge],
     spend: CloudSpend,
+    usage: dict[int, HubUsage],
     bounds: tuple[dt.date, dt.date],
     month: str,
 ) -> Draft | Blocked:
@@ -412,6 +389,8 @@ def _plan_community(
     currency = agreements[-1].currency
     cloud, cloud_reasons = cloud_lines(hubs, agreements, spend, currency, bounds, month)
     reasons += cloud_reasons
+    fees_for_usage, usage_reasons = usage_lines(hubs, agreements, usage, currency, bounds, month)
+    reasons += usage_reasons
     if reasons:
         return Blocked(organization, reasons)
     fees = [line for a in agreements if (line := fee_line(a, *bounds)) is not None]
@@ -422,5 +401,5 @@ def _plan_community(
         confirmation_required=confirmation_required,
         billing_contact=billing_contact,
         representative=representative,
-        lines=fees + cloud + manual_lines(charges),
+        lines=fees + cloud + fees_for_usage + manual_lines(charges),
     )
