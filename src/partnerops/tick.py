@@ -26,6 +26,7 @@ from partnerops.hubs.models import Hub, HubState
 from partnerops.invoicing.services import overdue_reminders_send
 from partnerops.outbox.notifications import notify_once
 from partnerops.outbox.services import emails_send_queued
+from partnerops.usage.schedule import pull_due
 
 
 @dataclass
@@ -39,6 +40,8 @@ class TickReport:
     emails: list[str] = field(default_factory=list)
     check_ins: list[str] = field(default_factory=list)
     overdue_reminders: list[str] = field(default_factory=list)
+    usage_pulled: list[str] = field(default_factory=list)
+    usage_failed: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return [
@@ -62,7 +65,10 @@ def run(today: dt.date) -> TickReport:
     ):
         with transaction.atomic():
             step(today, report)
-    # Outside any transaction: the network is slow and a mail server may be down.
+    # Outside any transaction: the network is slow and a Prometheus or mail server may
+    # be down. Each pull is its own transaction.
+    pulls = pull_due(today)
+    report.usage_pulled, report.usage_failed = pulls.pulled, pulls.failed
     report.emails = [f"{name} {count}" for name, count in emails_send_queued().items() if count]
     # Read by /readyz: a tick that stopped running is a monitor's business.
     Heartbeat.objects.update_or_create(name="tick", defaults={"at": timezone.now()})

@@ -193,3 +193,14 @@ def test_a_blank_secret_on_update_keeps_the_stored_one(cluster: Cluster) -> None
     assert cluster.secret == "token-1" and cluster.timeout_seconds == 5
     event = AuditEvent.objects.filter(object_id=str(cluster.pk), action="update").first()
     assert event is not None and "token-1" not in str(event.changes)
+
+
+def test_a_month_in_which_no_one_started_a_server_is_zero_users(cluster: Cluster) -> None:
+    services.cluster_update(actor=None, cluster=cluster, memory_query="")
+    result = services.usage_pull(actor=None, cluster=cluster, month="2026-08", now=NOV_1)
+    stored = {
+        r.hub.name: (r.active_users, r.server_hours)
+        for r in HubUsage.objects.filter(month="2026-08")
+    }
+    assert stored == {"ocean": (0, Decimal("0.00")), "river": (0, Decimal("0.00"))}
+    assert result.active_users == 0

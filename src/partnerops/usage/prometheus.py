@@ -1,7 +1,7 @@
 """Asking a cluster's Prometheus over its HTTP API (``/api/v1/query``).
 
 Every failure (the server down, a timeout, a refused token, an answer of an unexpected
-shape, a query that returns nothing) is a ``PrometheusError`` naming the cluster and
+shape, a query that must answer something and returns nothing) is a ``PrometheusError`` naming the cluster and
 the query: a pull either gets every answer it needs or changes nothing.
 """
 
@@ -46,14 +46,16 @@ def month_query(template: str, start: dt.datetime, end: dt.datetime) -> str:
     return template.replace("{range}", f"{seconds}s")
 
 
-def instant_query(connection: Connection, query: str, at: dt.datetime) -> list[Sample]:
-    """The vector the query answers at ``at``; at least one series, else an error."""
+def instant_query(
+    connection: Connection, query: str, at: dt.datetime, *, allow_empty: bool = False
+) -> list[Sample]:
+    """The vector the query answers at ``at``; at least one series unless ``allow_empty``."""
     where = f"cluster {connection.cluster}, query {query!r}"
     payload = _get(
         connection, "/api/v1/query", {"query": query, "time": f"{at.timestamp():.3f}"}, where
     )
     samples = _vector(payload, where)
-    if not samples:
+    if not samples and not allow_empty:
         raise PrometheusError(
             f"{where}: Prometheus answered no series for the month. Check the query and "
             "that the cluster's metrics reach this Prometheus; nothing was changed."

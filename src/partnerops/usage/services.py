@@ -332,15 +332,21 @@ def usage_pull(
     connection = connection_for(cluster)
     queries: dict[str, str] = {}
     try:
+        # No one may have started a server yet (early in a month, an idle cluster): an
+        # empty answer is zero users. But every cluster requests memory: an empty answer
+        # there means the query or the metrics are wrong, and zero weights would send a
+        # shared cluster's cost to nobody, so it is an error.
         queries["active_users"] = month_query(cluster.active_users_query, start, at)
         users = _per_user(
-            instant_query(connection, queries["active_users"], at), cluster, queries["active_users"]
+            instant_query(connection, queries["active_users"], at, allow_empty=True),
+            cluster,
+            queries["active_users"],
         )
         hours = None
         if cluster.server_hours_query.strip():
             queries["server_hours"] = month_query(cluster.server_hours_query, start, at)
             hours = _per_user(
-                instant_query(connection, queries["server_hours"], at),
+                instant_query(connection, queries["server_hours"], at, allow_empty=True),
                 cluster,
                 queries["server_hours"],
             )
