@@ -92,6 +92,8 @@ MATRIX: dict[str, Rule] = {
     "contracts:tier-list": page("Price book", EVERY_ROLE),
     "contracts:tier-create": page("New tier", PRICE_BOOK_EDITORS),
     "contracts:tier-reprice": page("New price (a new version)", PRICE_BOOK_EDITORS),
+    "contracts:usage-pricing-create": page("New usage price (bands)", PRICE_BOOK_EDITORS),
+    "contracts:usage-pricing-reprice": page("New usage price version (bands)", PRICE_BOOK_EDITORS),
     "contracts:agreement-list": page("Agreements", EVERY_ROLE),
     "contracts:agreement-create": page("New agreement for an engagement", AGREEMENT_EDITORS),
     "contracts:agreement-detail": page(
@@ -132,6 +134,24 @@ MATRIX: dict[str, Rule] = {
     "hubs:hub-detail": page("Hub", EVERY_ROLE),
     "hubs:hub-edit": page("Edit hub", HUB_EDITORS),
     "hubs:hub-transition": page("Hub lifecycle move (POST)", HUB_EDITORS, method="POST", ok=302),
+    # Hub usage and clusters: Engineering configures clusters (they keep the hubs
+    # table); cost importers pull and import usage, as they import the bills.
+    "usage:overview": page("Hub usage: months, pulls, exclusions on every cluster", EVERY_ROLE),
+    "usage:month": page("A month's usage per hub", EVERY_ROLE),
+    "usage:import": page("Import usage from a CSV", COST_IMPORTERS),
+    "usage:excluded-add": page(
+        "Exclude a user name from counting (POST)", HUB_EDITORS, method="POST", ok=302
+    ),
+    "usage:excluded-remove": page(
+        "Count an excluded user name again (POST)", HUB_EDITORS, method="POST", ok=302
+    ),
+    "usage:cluster-list": page("Clusters", EVERY_ROLE),
+    "usage:cluster-create": page("New cluster (its Prometheus)", HUB_EDITORS),
+    "usage:cluster-detail": page("A cluster: its hubs' weights and usage per month", EVERY_ROLE),
+    "usage:cluster-edit": page("Edit a cluster (its Prometheus, queries)", HUB_EDITORS),
+    "usage:cluster-pull": page(
+        "Pull a month from the cluster's Prometheus (POST)", COST_IMPORTERS, method="POST", ok=302
+    ),
     # Cloud costs
     "costs:overview": page(
         "Cloud costs: months and imports (importing needs a cost importer)", EVERY_ROLE
@@ -364,6 +384,7 @@ READ_ONLY_ADMIN_MODELS = (
     "outbox_notification", "contracts_calendarfeed", "costs_costimport", "costs_costline",
     # Derived from imports and the hubs; the price book is versioned on its own pages.
     "costs_costgroup", "costs_usageweight", "costs_costmonth", "contracts_servicetier",
+    "contracts_usagepricing", "usage_usagepull", "usage_hubusage",
     "outbox_outboundemail", "outbox_emailattachment",
     "playbooks_playbookrun", "playbooks_runstep", "playbooks_document", "playbooks_receivedemail",
     "playbooks_handoffissue",

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnerops.contracts import calendar, checkins
 from partnerops.contracts import services as contract_services
-from partnerops.contracts.models import CheckIn, Extension
+from partnerops.contracts.models import CheckIn, Extension, UsagePricing
 from partnerops.core.models import AuditEvent, OrganisationProfile
 from partnerops.core.profile import get_profile
 from partnerops.core.roles import Role
@@ -41,6 +41,8 @@ from partnerops.playbooks import engine
 from partnerops.playbooks.handoff import handoff_issue_create
 from partnerops.playbooks.models import DocumentTemplate, IssueTemplate, Playbook
 from partnerops.playbooks.received import received_email_record
+from partnerops.usage import services as usage_services
+from partnerops.usage.models import HubUsage
 from tests.factories import UserFactory
 from tests.invoicing.conftest import add_costs, issue, make_community, token_for
 from tests.permissions_matrix import ANONYMOUS, WHO, render_markdown, rule_for
@@ -126,6 +128,12 @@ def world(db: None) -> dict[str, Any]:
         **attempt, get_data="", post_data="", failures_since_start=1
     )
     billing = _billing_world(owner)
+    cluster = usage_services.cluster_create(actor=owner, name="c")
+    excluded_user = usage_services.excluded_user_add(actor=owner, username="probe", cluster=cluster)
+    usage_pricing = UsagePricing.objects.get(code="mau", version=1)
+    usage_import = usage_services.usage_import_csv(
+        actor=owner, content=b"month,hub,active_users\n2026-09,matrix,3\n", file_name="u.csv"
+    )
     playbook_objects = _playbook_world(owner, engagement)
     access_log = AccessLog.objects.create(**attempt)
     failure_log = AccessFailureLog.objects.create(**attempt, locked_out=False)
@@ -138,6 +146,9 @@ def world(db: None) -> dict[str, Any]:
         "agreement": agreement,
         "deliverable": deliverable,
         "hub": hub,
+        "cluster": cluster,
+        "excluded_user": excluded_user,
+        "usage_pricing": usage_pricing,
         "check_in_token": checkins.link_for(check_in).strip("/").split("/")[-1],
         "calendar_token": calendar.feed_for(owner).token,
         **billing,
@@ -176,6 +187,11 @@ def world(db: None) -> dict[str, Any]:
             ),
             "contracts_checkin": check_in,
             "hubs_hub": hub,
+            "usage_cluster": cluster,
+            "usage_excludeduser": excluded_user,
+            "usage_usagepull": usage_import.pull,
+            "usage_hubusage": HubUsage.objects.first(),
+            "contracts_usagepricing": usage_pricing,
             "costs_costimport": cost_import_row,
             "outbox_outboundemail": outbound,
             "outbox_emailtemplate": EmailTemplate.objects.get(key="hail-the-lead"),
@@ -306,6 +322,12 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
                 values[param] = world["invoice"].pk
             elif name.startswith("hubs:"):
                 values[param] = world["hub"].pk
+            elif short == "excluded-remove":
+                values[param] = world["excluded_user"].pk
+            elif name.startswith("usage:"):
+                values[param] = world["cluster"].pk
+            elif short == "usage-pricing-reprice":
+                values[param] = world["usage_pricing"].pk
             elif short == "tier-reprice":
                 values[param] = world["agreement"].tier_id
             elif short == "deliverable-edit":

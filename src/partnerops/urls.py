@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("partnerops.contracts.urls")),
     path("", include("partnerops.hubs.urls")),
     path("", include("partnerops.costs.urls")),
+    path("", include("partnerops.usage.urls")),
     path("", include("partnerops.playbooks.urls")),
     path("", include("partnerops.invoicing.urls")),
     *contracts_public,

@@ -15,6 +15,7 @@ from partnerops.contracts.models import (
     Extension,
     FormalDocumentVersion,
     ServiceTier,
+    UsagePricing,
 )
 from partnerops.core.admin import AuditedAdmin, ReadOnlyAdmin, ServiceAdmin
 
@@ -34,6 +35,11 @@ class ServiceTierAdmin(ReadOnlyAdmin):
         "currency",
     )
     list_filter = ("kind",)
+
+
+@admin.register(UsagePricing)
+class UsagePricingAdmin(ReadOnlyAdmin):
+    list_display = ("name", "code", "version", "effective_from", "effective_until", "currency")
 
 
 @admin.register(Agreement)

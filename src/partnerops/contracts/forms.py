@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from partnerops.contracts.models import (
     Addendum,
@@ -16,6 +17,7 @@ from partnerops.contracts.models import (
     ServiceTier,
 )
 from partnerops.contracts.services import AGREEMENT_TERMS
+from partnerops.contracts.usage_pricing import parse_bands
 from partnerops.crm.forms import DATE
 from partnerops.crm.models import Contact, Engagement
 
@@ -37,9 +39,64 @@ class TierForm(forms.ModelForm[ServiceTier]):
             "cloud_markup_on_dedicated",
             "engineer_fte_per_hub",
             "hubs_per_engineer",
+            "usage_pricing_code",
             "notes",
         ]
         widgets = {"effective_from": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class BandsField(forms.CharField):
+    """Usage bands as lines of "<last user> <price per user>", the last "* <price>"."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+    default_help_text = (
+        'One band per line: the last user it prices and the price per user, e.g. "10 10.00"; '
+        'the last line prices every user above and starts with *, e.g. "* 0.00".'
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", self.default_help_text)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        bands = []
+        for number, line in enumerate(str(text).splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            if len(parts) != 2 or not (parts[0] == "*" or parts[0].isdigit()):
+                raise ValidationError(
+                    f'Line {number}: write "<last user> <price per user>" or "* <price>", not {line.strip()!r}.'
+                )
+            bands.append(
+                {"up_to": None if parts[0] == "*" else int(parts[0]), "unit_amount": parts[1]}
+            )
+        try:
+            parse_bands(bands)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["bands"]) from None
+        return bands
+
+
+def bands_text(bands: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{'*' if band['up_to'] is None else band['up_to']} {band['unit_amount']}" for band in bands
+    )
+
+
+class UsagePricingForm(forms.Form):
+    code = forms.SlugField(max_length=50, help_text="Stable name across versions; tiers name it.")
+    name = forms.CharField(max_length=100)
+    currency = forms.CharField(max_length=3, initial="USD")
+    effective_from = forms.DateField(widget=DATE)
+    bands = BandsField()
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UsageRepriceForm(forms.Form):
+    effective_from = forms.DateField(widget=DATE)
+    bands = BandsField()
 
 
 class RepriceForm(forms.Form):

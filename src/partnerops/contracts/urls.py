@@ -7,6 +7,10 @@ urlpatterns = [
     path("tiers/", views.tier_list, name="tier-list"),
     path("tiers/new/", views.tier_create, name="tier-create"),
     path("tiers/<int:pk>/reprice/", views.tier_reprice, name="tier-reprice"),
+    path("usage-prices/new/", views.usage_pricing_create, name="usage-pricing-create"),
+    path(
+        "usage-prices/<int:pk>/reprice/", views.usage_pricing_reprice, name="usage-pricing-reprice"
+    ),
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("engagements/<int:pk>/agreements/new/", views.agreement_create, name="agreement-create"),
     path("engagements/<int:pk>/check-ins/", views.check_in_schedule, name="check-in-schedule"),

@@ -27,6 +27,9 @@ from partnerops.contracts.forms import (
     SurveyForm,
     TierForm,
     TransitionForm,
+    UsagePricingForm,
+    UsageRepriceForm,
+    bands_text,
 )
 from partnerops.contracts.models import (
     Agreement,
@@ -36,6 +39,7 @@ from partnerops.contracts.models import (
     Deliverable,
     FormalDocumentVersion,
     ServiceTier,
+    UsagePricing,
 )
 from partnerops.contracts.states import AGREEMENT_MOVES
 from partnerops.core import audit
@@ -68,6 +72,7 @@ def tier_list(request: HttpRequest) -> HttpResponse:
     tiers = ServiceTier.objects.order_by("code", "-version")
     context = {
         "tiers": tiers,
+        "usage_prices": UsagePricing.objects.order_by("code", "-version"),
         "can_change": has_capability(request.user, Capability.CHANGE_PRICE_BOOK),
     }
     return render(request, "contracts/tier_list.html", context)
@@ -109,6 +114,37 @@ def tier_reprice(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{new} from {new.effective_from:%Y-%m-%d}.")
             return redirect("contracts:tier-list")
     return _form_page(request, form, f"New price for {tier.name}")
+
+
+@requires(Capability.CHANGE_PRICE_BOOK)
+def usage_pricing_create(request: HttpRequest) -> HttpResponse:
+    form = UsagePricingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.usage_pricing_create(actor=request.user, **form.cleaned_data)
+        except Errors as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Usage price added to the price book.")
+            return redirect("contracts:tier-list")
+    return _form_page(request, form, "New usage price")
+
+
+@requires(Capability.CHANGE_PRICE_BOOK)
+def usage_pricing_reprice(request: HttpRequest, pk: int) -> HttpResponse:
+    pricing = get_object_or_404(UsagePricing, pk=pk)
+    form = UsageRepriceForm(request.POST or None, initial={"bands": bands_text(pricing.bands)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.usage_pricing_reprice(
+                actor=request.user, pricing=pricing, **form.cleaned_data
+            )
+        except Errors as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{new} from {new.effective_from:%Y-%m-%d}.")
+            return redirect("contracts:tier-list")
+    return _form_page(request, form, f"New usage price for {pricing.name}")
 
 
 # Agreements --------------------------------------------------------------------------

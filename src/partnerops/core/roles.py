@@ -47,8 +47,8 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.CHANGE_AGREEMENTS: "drafts and changes agreements (terms, price confirmation, addenda, "
     "deliverables, formal documents, check-in schedules), all but their signature",
     Capability.SIGN_AGREEMENTS: "circulates agreements for signature and records the executed copy",
-    Capability.CHANGE_HUBS: "keeps the hubs table",
-    Capability.IMPORT_COSTS: "imports cloud billing exports",
+    Capability.CHANGE_HUBS: "keeps the hubs table and the clusters (their Prometheus, excluded users)",
+    Capability.IMPORT_COSTS: "imports cloud billing exports and pulls or imports hub usage",
     Capability.VIEW_INVOICES: "reads invoices and credit notes and downloads their PDFs",
     Capability.MANAGE_BILLING: "runs billing and acts on invoices (confirmations, issue, payments, credit "
     "notes, void, exports)",

@@ -16,6 +16,7 @@ from partnerops.core.roles import Capability, has_capability
 from partnerops.hubs import services
 from partnerops.hubs.forms import HubForm
 from partnerops.hubs.models import CloudProvider, Hub, HubState
+from partnerops.hubs.panels import hub_panels
 from partnerops.hubs.states import HUB_MOVES
 
 VIEW = Capability.VIEW_PIPELINE
@@ -49,6 +50,7 @@ def hub_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": HUB_MOVES.allowed(hub.state),
         "audit_events": audit.events_for(hub)[:50],
         "can_change": has_capability(request.user, CHANGE),
+        "panels": hub_panels(hub),
     }
     return render(request, "hubs/hub_detail.html", context)
 

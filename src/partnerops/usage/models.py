@@ -3,6 +3,8 @@ pulled from each cluster's Prometheus or imported from a CSV, with where they ca
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -157,3 +159,9 @@ class HubUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hub} {self.month}: {self.active_users} active users"
+
+    @property
+    def memory_gib_hours(self) -> Decimal | None:
+        if not self.memory_byte_hours:
+            return None
+        return (Decimal(self.memory_byte_hours) / 2**30).quantize(Decimal("0.1"))
