@@ -349,6 +349,23 @@ MATRIX: dict[str, Rule] = {
         "New formal document version", AGREEMENT_EDITORS, method="POST", ok=422
     ),
     "api-1:missing_formal_documents": api("Agreements lacking current documents", EVERY_ROLE),
+    "api-1:list_clusters": api("Clusters (secrets never shown)", EVERY_ROLE),
+    "api-1:create_cluster": api("Add a cluster", HUB_EDITORS, method="POST", ok=422),
+    "api-1:get_cluster": api("A cluster", EVERY_ROLE),
+    "api-1:update_cluster": api("Change a cluster", HUB_EDITORS, method="PATCH", ok=422),
+    "api-1:pull_cluster": api(
+        "Pull a month from the cluster's Prometheus", COST_IMPORTERS, method="POST", ok=422
+    ),
+    "api-1:cluster_weights": api("A cluster's usage weights per month", EVERY_ROLE),
+    "api-1:list_usage": api("Usage per hub and month (?month= or ?hub_id=)", EVERY_ROLE, ok=422),
+    "api-1:import_usage": api(
+        "Import a usage CSV (multipart)", COST_IMPORTERS, method="POST", ok=422
+    ),
+    "api-1:list_excluded": api("User names that never count", EVERY_ROLE),
+    "api-1:add_excluded": api("Exclude a user name", HUB_EDITORS, method="POST", ok=422),
+    "api-1:remove_excluded": api(
+        "Count an excluded user name again", HUB_EDITORS, method="DELETE", ok=204
+    ),
     "api-1:list_hubs": api("List hubs", EVERY_ROLE),
     "api-1:create_hub": api("Create hub", HUB_EDITORS, method="POST", ok=422),
     "api-1:get_hub": api("Get hub", EVERY_ROLE),

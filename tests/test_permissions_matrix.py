@@ -344,6 +344,10 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
                 values[param] = world["token"].pk
             else:
                 values[param] = world["engagement"].pk
+        elif param == "cluster_id":
+            values[param] = world["cluster"].pk
+        elif param == "excluded_id":
+            values[param] = world["excluded_user"].pk
         elif param == "organization_id":
             values[param] = world["organization"].pk
         elif param == "contact_id":

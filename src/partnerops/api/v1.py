@@ -1,5 +1,5 @@
 """API v1: the root (one NinjaAPI under /api/v1/, problem+json errors, who am I) and
-one router module per app: crm, contracts, hubs, costs, invoicing, playbooks."""
+one router module per app: crm, contracts, hubs, costs, usage, invoicing, playbooks."""
 
 from typing import Any
 
@@ -14,6 +14,7 @@ from partnerops.api import hubs as hubs_api
 from partnerops.api import invoicing as invoicing_api
 from partnerops.api import playbooks as playbooks_api
 from partnerops.api import problems
+from partnerops.api import usage as usage_api
 from partnerops.api import users as users_api
 from partnerops.api.auth import can_view_pipeline, signed_in_or_token
 from partnerops.api.schemas import MeOut
@@ -59,6 +60,8 @@ api.add_router("/renewals", contracts_api.renewals)
 api.add_router("/formal-documents", contracts_api.documents)
 api.add_router("/hubs", hubs_api.hubs)
 api.add_router("/costs", costs_api.costs)
+api.add_router("/clusters", usage_api.clusters)
+api.add_router("/usage", usage_api.usage)
 api.add_router("/billing", invoicing_api.billing)
 api.add_router("/invoices", invoicing_api.invoices)
 api.add_router("/playbooks", playbooks_api.playbooks)

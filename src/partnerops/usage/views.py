@@ -81,7 +81,9 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
 
 @requires(PULL)
 def import_csv(request: HttpRequest) -> HttpResponse:
-    form = UsageCsvForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, an empty one too: it answers with the form's errors.
+    posted = request.method == "POST"
+    form = UsageCsvForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -140,7 +142,10 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(CONFIGURE)
 def cluster_create(request: HttpRequest) -> HttpResponse:
-    form = ClusterForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    form = ClusterForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": request.GET.get("name", "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             cluster = services.cluster_create(actor=request.user, **form.cleaned_data)
@@ -155,7 +160,9 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
 @requires(CONFIGURE)
 def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_object_or_404(Cluster, pk=pk)
-    form = ClusterForm(request.POST or None, instance=Cluster.objects.get(pk=pk))
+    form = ClusterForm(
+        request.POST if request.method == "POST" else None, instance=Cluster.objects.get(pk=pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.cluster_update(actor=request.user, cluster=cluster, **form.cleaned_data)
