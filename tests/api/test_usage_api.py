@@ -47,7 +47,7 @@ def test_pull_through_the_api_and_read_the_usage(prometheus: RunningPrometheus) 
     assert {(row["hub"], row["active_users"]) for row in usage} == {("ocean", 5), ("river", 2)}
     weights = operations.call("GET", f"/clusters/{cluster['id']}/weights?month=2026-10").json()
     assert {row["namespace"]: row["share_percent"] for row in weights} == {
-        "ocean": "57.14", "river": "28.57", "support": "14.29",
+        "ocean": "66.67", "river": "33.33",
     }  # fmt: skip
     assert (
         Api(Role.VIEWER)

@@ -96,12 +96,12 @@ def test_pulling_from_the_cluster_page_stores_usage_and_weights(
     page = response.content.decode()
     assert "2026-10: 7 active users on 2 hubs" in page  # 5 on ocean, 2 on river; no exclusions
     assert "namespaces with users that are no hub: scratch" in page
-    # The weights table: ocean 96 GiB-hours of 168, river 48, support 24.
+    # The weights table: ocean 96 GiB-hours of 144, river 48 (support is overhead).
     assert (
         '<td>ocean</td><td><a href="/hubs/' in page
-        and '<td class="num">96.0</td><td class="num">57.14%</td>' in page
+        and '<td class="num">96.0</td><td class="num">66.67%</td>' in page
     )
-    assert UsageWeight.objects.filter(cluster="shared-k8s", month="2026-10").count() == 3
+    assert UsageWeight.objects.filter(cluster="shared-k8s", month="2026-10").count() == 2
     assert HubUsage.objects.filter(month="2026-10").count() == 2
 
 

@@ -86,8 +86,8 @@ def test_memory_byte_hours_become_the_cost_weights_of_the_cluster(cluster: Clust
             "namespace", "weight"
         )
     )
-    # Every namespace's requests, support's too: the split pools it as shared overhead.
-    assert weights == {"ocean": str(2 * GIB * 48), "river": str(GIB * 48), "support": str(GIB * 24)}
+    # support is the shared overhead: no weight of its own, its cost split by the hubs'.
+    assert weights == {"ocean": str(2 * GIB * 48), "river": str(GIB * 48)}
 
 
 def test_a_month_pulled_again_is_replaced_not_added(cluster: Cluster) -> None:
@@ -204,3 +204,41 @@ def test_a_month_in_which_no_one_started_a_server_is_zero_users(cluster: Cluster
     }
     assert stored == {"ocean": (0, Decimal("0.00")), "river": (0, Decimal("0.00"))}
     assert result.active_users == 0
+
+
+def test_a_pull_splits_the_shared_cluster_cost_without_another_step(cluster: Cluster) -> None:
+    """A shared-cluster line (no hub label) of 90.00 on shared-k8s: before the pull there
+    are two hubs and no weights, so it is unattributed; after it, ocean's 96 GiB-hours
+    and river's 48 split it 60.00 / 30.00. support (overhead) and scratch carry none."""
+    from partnerops.costs.models import CostGroup, CostImport, to_nanos
+    from partnerops.costs.months import reattribute
+    from partnerops.costs.services import month_report
+
+    cost_import = CostImport.objects.create(
+        source="gcp",
+        file_name="oct.json",
+        checksum="x",
+        format="gcp-json",
+        provider="gcp",
+        months=["2026-10"],
+    )
+    CostGroup.objects.create(
+        cost_import=cost_import, source="gcp", month="2026-10", currency="USD", account="shared-project",
+        service="Compute", category="usage", cluster_label="shared-k8s", gross_nanos=to_nanos(Decimal("90.00")),
+        lines=1,
+    )  # fmt: skip
+    reattribute("2026-10")
+
+    def amounts() -> dict[str | None, Decimal]:
+        (summary,) = month_report("2026-10")
+        shares: dict[str | None, Decimal] = {item.hub: item.amount for item in summary.communities}
+        shares[None] = summary.unattributed
+        return shares
+
+    assert amounts()[None] == Decimal("90.00")
+    services.usage_pull(actor=None, cluster=cluster, month="2026-10", now=NOV_1)
+    assert amounts() == {
+        "ocean": Decimal("60.00"),
+        "river": Decimal("30.00"),
+        None: Decimal("0.00"),
+    }

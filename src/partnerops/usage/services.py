@@ -27,6 +27,7 @@ from partnerops.core.actors import user_or_none
 from partnerops.core.errors import DomainError
 from partnerops.core.locks import transaction_lock
 from partnerops.core.updates import assign_fields
+from partnerops.costs.rules import DEFAULT_SHARED_VALUES
 from partnerops.costs.services import usage_weights_replace
 from partnerops.hubs.models import Hub
 from partnerops.usage.audit_actions import UsageAction
@@ -363,6 +364,7 @@ def usage_pull(
         hubs=hubs, users=users, hours=hours, memory=memory, excluded=excluded_names(cluster)
     )
     figures = _in_month(figures, end.date())
+    weights = cost_weights(memory)
     result = PullResult(
         month,
         cluster.name,
@@ -371,16 +373,26 @@ def usage_pull(
         excluded,
         at < end,
         unknown,
-        memory or {},
+        weights or {},
     )
     result.pull = _store(
         actor=actor,
         result=result,
         cluster=cluster,
         queries=queries,
-        weights=memory,
+        weights=weights,
     )
     return result
+
+
+def cost_weights(memory: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+    """The namespaces' memory as the cluster's cost weights. The shared namespaces
+    (support, kube-system) are the overhead every hub needs: they carry no weight, so
+    their cost is split among the hubs by the hubs' own (domain facts). Other
+    namespaces that are no hub (staging, demo) keep theirs: that share is our cost."""
+    if memory is None:
+        return None
+    return {name: value for name, value in memory.items() if name not in DEFAULT_SHARED_VALUES}
 
 
 @transaction.atomic
