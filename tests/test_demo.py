@@ -13,6 +13,7 @@ from partnerops.crm.states import PHASE_STATUSES, Phase
 from partnerops.demo import load_demo
 from partnerops.hubs.models import Hub
 from partnerops.invoicing.models import BillingRun, Invoice
+from partnerops.usage.models import HubUsage
 from tests.invoicing.test_statement import assert_statements_match_the_lines
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +39,19 @@ def test_demo_covers_the_pipeline_and_is_idempotent() -> None:
         assert_statements_match_the_lines(invoice)
         walked += invoice.lines.filter(kind="cloud_costs").count()
     assert walked > 0
-    counts = (Organization.objects.count(), Engagement.objects.count(), CostLine.objects.count())
+    # A year of usage per hub at most (each from its start), on the demo cluster.
+    usage = HubUsage.objects.filter(month=month)
+    assert usage.count() == Hub.objects.exclude(state="decommissioned").count()
+    assert all(row.active_users > 0 for row in usage)
+    assert HubUsage.objects.values("month").distinct().count() <= 12
+    counts = (Organization.objects.count(), Engagement.objects.count(), CostLine.objects.count(),
+              HubUsage.objects.count())  # fmt: skip
     second = load_demo()
     assert (second.organizations, second.skipped) == (0, 40)
     assert (
         Organization.objects.count(),
         Engagement.objects.count(),
         CostLine.objects.count(),
+        HubUsage.objects.count(),
     ) == counts
     assert Invoice.objects.filter(month=month).count() == run.created

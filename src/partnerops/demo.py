@@ -234,6 +234,7 @@ def load_demo(*, seed: int = 2026) -> DemoSummary:
         summary.contacts += _contacts(organization, lead_owner, rng)
         _engagement(organization, target, lead_owner, rng, today)
         summary.engagements += 1
+    _demo_usage(lead_owner, today)
     _demo_costs(lead_owner, today)
     _demo_billing(lead_owner, today)
     for name, kind, country in OTHERS:
@@ -459,6 +460,43 @@ def _demo_costs(actor: Any, today: dt.date) -> None:
             )
         )
         cost_import(actor=actor, paths=[path], usage_path=usage)
+
+
+def _demo_usage(actor: Any, today: dt.date) -> None:
+    """A year of monthly active users and server-hours per demo hub, as a cluster
+    without a Prometheus would import them (a CSV), and the accounts that never count.
+    Skipped once the demo cluster exists."""
+    from partnerops.usage import services as usage
+    from partnerops.usage.models import Cluster
+
+    hubs = list(Hub.objects.exclude(state="decommissioned").order_by("name"))
+    if not hubs or Cluster.objects.filter(name="shared-gke-us").exists():
+        return
+    cluster = usage.cluster_create(actor=actor, name="shared-gke-us")
+    usage.excluded_user_add(
+        actor=actor, username="deployment-service-check", reason="the hub health check"
+    )
+    usage.excluded_user_add(
+        actor=actor, username="demo-staff", cluster=cluster, reason="our engineer"
+    )
+    rng = random.Random("usage")
+    rows = []
+    for hub in hubs:
+        start = hub.service_start_on or hub.requested_on
+        users = rng.randint(5, 60)
+        for back in range(12, 0, -1):
+            first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+            for _ in range(back - 1):
+                first = (first - dt.timedelta(days=1)).replace(day=1)
+            if first < start.replace(day=1):
+                continue
+            # Terms, holidays and a slow growth: what a class or a lab hub looks like.
+            users = max(1, int(users * rng.uniform(0.85, 1.25)))
+            hours = users * rng.uniform(4, 30)
+            rows.append(f"{first:%Y-%m},{hub.name},{users},{hours:.1f}\n")
+    if rows:
+        content = ("month,hub,active_users,server_hours\n" + "".join(rows)).encode()
+        usage.usage_import_csv(actor=actor, content=content, file_name="demo-usage.csv")
 
 
 def _demo_billing(actor: Any, today: dt.date) -> None:
