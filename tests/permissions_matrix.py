@@ -329,6 +329,11 @@ MATRIX: dict[str, Rule] = {
     "api-1:list_tiers": api("Price book", EVERY_ROLE),
     "api-1:create_tier": api("New tier", PRICE_BOOK_EDITORS, method="POST", ok=422),
     "api-1:reprice_tier": api("New price version", PRICE_BOOK_EDITORS, method="POST", ok=422),
+    "api-1:list_usage_prices": api("Usage prices (bands), every version", EVERY_ROLE),
+    "api-1:create_usage_price": api("New usage price", PRICE_BOOK_EDITORS, method="POST", ok=422),
+    "api-1:reprice_usage_price": api(
+        "New usage price version", PRICE_BOOK_EDITORS, method="POST", ok=422
+    ),
     "api-1:list_agreements": api("List agreements", EVERY_ROLE),
     "api-1:create_agreement": api("Create agreement", AGREEMENT_EDITORS, method="POST", ok=422),
     "api-1:get_agreement": api("Get agreement", EVERY_ROLE),

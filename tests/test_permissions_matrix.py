@@ -344,6 +344,8 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
                 values[param] = world["token"].pk
             else:
                 values[param] = world["engagement"].pk
+        elif param == "pricing_id":
+            values[param] = world["usage_pricing"].pk
         elif param == "cluster_id":
             values[param] = world["cluster"].pk
         elif param == "excluded_id":

@@ -102,3 +102,25 @@ def test_exclusions_through_the_api() -> None:
     )
     assert api.call("DELETE", f"/usage/excluded-users/{added.json()['id']}").status_code == 204
     assert api.call("GET", "/usage/excluded-users").json() == []
+
+
+def test_usage_prices_and_an_agreements_override_through_the_api() -> None:
+    api = Api(Role.PARTNERSHIPS)
+    listed = api.call("GET", "/tiers/usage-prices").json()
+    assert listed[0]["code"] == "mau" and listed[0]["bands"][0] == {
+        "up_to": 10,
+        "unit_amount": "10.00",
+    }
+    created = api.call("POST", "/tiers/usage-prices", {
+        "code": "flat", "name": "Flat usage", "effective_from": "2026-01-01",
+        "bands": [{"up_to": None, "unit_amount": "2.00"}],
+    })  # fmt: skip
+    assert created.status_code == 201, created.content
+    bad = api.call("POST", f"/tiers/usage-prices/{created.json()['id']}/reprice", {
+        "effective_from": "2027-01-01", "bands": [{"up_to": 10, "unit_amount": "2.00"}],
+    })  # fmt: skip
+    assert bad.status_code == 422 and "The last band is open-ended" in bad.content.decode()
+    good = api.call("POST", f"/tiers/usage-prices/{created.json()['id']}/reprice", {
+        "effective_from": "2027-01-01", "bands": [{"up_to": None, "unit_amount": "2.50"}],
+    })  # fmt: skip
+    assert good.status_code == 201 and good.json()["version"] == 2

@@ -32,6 +32,7 @@ from partnerops.contracts.models import (
     Proration,
     ServiceTier,
     TierKind,
+    UsagePricing,
 )
 from partnerops.core.roles import Capability, has_capability
 from partnerops.crm.models import Contact, Engagement
@@ -58,6 +59,7 @@ class TierOut(Schema):
     cloud_markup_on_dedicated: bool
     engineer_fte_per_hub: Decimal
     hubs_per_engineer: Decimal
+    usage_pricing_code: str
 
 
 class TierIn(Input):
@@ -74,6 +76,9 @@ class TierIn(Input):
     cloud_markup_on_dedicated: bool = False
     engineer_fte_per_hub: Decimal
     hubs_per_engineer: Decimal
+    usage_pricing_code: str = Field(
+        "", examples=["mau"], description="Charges this usage price; blank: no usage fee."
+    )
 
 
 class RepriceIn(Input):
@@ -81,6 +86,74 @@ class RepriceIn(Input):
     monthly_fee: Decimal = Field(..., ge=0, decimal_places=2)
     annual_fee: Decimal = Field(..., ge=0, decimal_places=2)
     hourly_rate: Decimal | None = Field(None, ge=0, decimal_places=2)
+
+
+class Band(Schema):
+    up_to: int | None = Field(
+        ..., examples=[10], description="The last user priced; null: all above."
+    )
+    unit_amount: Decimal = Field(..., ge=0, decimal_places=2, examples=["10.00"])
+
+
+class UsagePricingOut(Schema):
+    id: int
+    code: str
+    version: int
+    name: str
+    currency: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    bands: list[Band]
+    notes: str
+
+
+class UsagePricingIn(Input):
+    code: str = Field(..., pattern=r"^[-a-z0-9_]+$", examples=["mau"])
+    name: str
+    currency: str = "USD"
+    effective_from: dt.date
+    bands: list[Band] = Field(..., min_length=1)
+    notes: str = ""
+
+
+class UsageRepriceIn(Input):
+    effective_from: dt.date
+    bands: list[Band] = Field(..., min_length=1)
+
+
+def _bands(bands: list[Band]) -> list[dict[str, Any]]:
+    return [{"up_to": band.up_to, "unit_amount": f"{band.unit_amount:.2f}"} for band in bands]
+
+
+@tiers.get("/usage-prices", response=list[UsagePricingOut], auth=can_view_pipeline)
+def list_usage_prices(request: HttpRequest) -> Any:
+    """Usage prices: the monthly-active-user fee in graduated bands, every version."""
+    return list(UsagePricing.objects.order_by("code", "-version"))
+
+
+@tiers.post("/usage-prices", response={201: UsagePricingOut}, auth=can_change_price_book)
+def create_usage_price(request: HttpRequest, payload: UsagePricingIn) -> Reply[UsagePricing]:
+    data = payload.dict()
+    data["bands"] = _bands(payload.bands)
+    return Reply(201, services.usage_pricing_create(actor=request.user, **data))
+
+
+@tiers.post(
+    "/usage-prices/{pricing_id}/reprice",
+    response={201: UsagePricingOut},
+    auth=can_change_price_book,
+)
+def reprice_usage_price(
+    request: HttpRequest, pricing_id: Id, payload: UsageRepriceIn
+) -> Reply[UsagePricing]:
+    pricing = get_object_or_404(UsagePricing, pk=pricing_id)
+    new = services.usage_pricing_reprice(
+        actor=request.user,
+        pricing=pricing,
+        effective_from=payload.effective_from,
+        bands=_bands(payload.bands),
+    )
+    return Reply(201, new)
 
 
 @tiers.get("", response=list[TierOut], auth=can_view_pipeline)
@@ -140,6 +213,8 @@ class AgreementOut(Schema):
     price_confirmed_on: dt.date | None
     delivery_basis: DeliveryBasis
     proration: Proration
+    usage_pricing_id: int | None
+    usage_fee_waived: bool
     missing_invoicing_evidence: list[str]
 
     @staticmethod
@@ -161,6 +236,8 @@ class AgreementIn(Input):
     billing_contact_id: Id | None = None
     delivery_basis: DeliveryBasis = DeliveryBasis.MONTHLY_CONFIRMATION
     proration: Proration = Proration.BY_DAY
+    usage_pricing_id: Id | None = Field(None, description="Its own usage price; null: the tier's.")
+    usage_fee_waived: bool = False
 
 
 class AgreementPatch(Input):
@@ -175,6 +252,8 @@ class AgreementPatch(Input):
     billing_contact_id: Id | None = None
     delivery_basis: DeliveryBasis = omittable()
     proration: Proration = omittable()
+    usage_pricing_id: Id | None = None
+    usage_fee_waived: bool = omittable()
 
 
 class TransitionIn(Input):
@@ -205,6 +284,10 @@ def _contact(engagement: Engagement, contact_id: int | None) -> Contact | None:
     return get_object_or_404(Contact, pk=contact_id)
 
 
+def _usage_pricing(pricing_id: int | None) -> UsagePricing | None:
+    return None if pricing_id is None else get_object_or_404(UsagePricing, pk=pricing_id)
+
+
 @agreements.get("", response=list[AgreementOut], auth=can_view_pipeline)
 @paginate(Pages)
 def list_agreements(request: HttpRequest, state: str = "", engagement_id: Id | None = None) -> Any:
@@ -222,6 +305,7 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Reply[Agreem
     engagement = get_object_or_404(Engagement, pk=data.pop("engagement_id"))
     tier = get_object_or_404(ServiceTier, pk=data.pop("tier_id"))
     data["billing_contact"] = _contact(engagement, data.pop("billing_contact_id"))
+    data["usage_pricing"] = _usage_pricing(data.pop("usage_pricing_id"))
     agreement = services.agreement_create(
         actor=request.user, engagement=engagement, tier=tier, **data
     )
@@ -239,6 +323,8 @@ def update_agreement(request: HttpRequest, agreement_id: Id, payload: AgreementP
     data = payload.dict(exclude_unset=True)
     if "billing_contact_id" in data:
         data["billing_contact"] = _contact(agreement.engagement, data.pop("billing_contact_id"))
+    if "usage_pricing_id" in data:
+        data["usage_pricing"] = _usage_pricing(data.pop("usage_pricing_id"))
     services.agreement_update(actor=request.user, agreement=agreement, **data)
     return _agreement(agreement_id)
 

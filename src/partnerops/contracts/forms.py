@@ -43,6 +43,7 @@ class TierForm(forms.ModelForm[ServiceTier]):
             "notes",
         ]
         widgets = {"effective_from": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {"usage_pricing_code": "Usage price"}
 
 
 class BandsField(forms.CharField):
