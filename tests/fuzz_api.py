@@ -80,6 +80,10 @@ def _fuzz(role: str, token: str, schema: Path, base: str) -> dict[str, Any]:
         "--checks", CHECKS, "--max-examples", str(EXAMPLES), "--max-time", str(SECONDS), "--workers", "1",
         "--continue-on-failure", "--report", "ndjson", "--report-ndjson-path", str(report),
         "--generation-deterministic", "--request-timeout", "30",
+        # A pull asks the cluster's Prometheus: when that server fails (and fuzzed
+        # clusters point nowhere) the answer is a 502 by design, which the server-error
+        # check cannot tell from a bug. tests/usage runs it against a real Prometheus.
+        "--exclude-operation-id", "partnerops_api_usage_pull_cluster",
     ]  # fmt: skip
     started = time.monotonic()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)  # noqa: S603 - our own tools

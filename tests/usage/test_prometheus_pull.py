@@ -242,3 +242,10 @@ def test_a_pull_splits_the_shared_cluster_cost_without_another_step(cluster: Clu
         "river": Decimal("30.00"),
         None: Decimal("0.00"),
     }
+
+
+def test_a_cluster_without_an_address_says_so(cluster: Cluster) -> None:
+    services.cluster_update(actor=None, cluster=cluster, prometheus_url="")
+    with pytest.raises(services.UsageError, match="no Prometheus address is set") as error:
+        services.usage_pull(actor=None, cluster=cluster, month="2026-10", now=NOV_1)
+    assert not isinstance(error.value, PrometheusUnavailable)

@@ -330,6 +330,11 @@ def usage_pull(
     if start > now:
         raise UsageError(f"{month} has not begun; usage is pulled for past or current months.")
     at = min(end, now)
+    if not cluster.prometheus_url:
+        raise UsageError(
+            f"cluster {cluster.name}: no Prometheus address is set; add one on the cluster's "
+            "page, or import the month's usage from a CSV."
+        )
     connection = connection_for(cluster)
     queries: dict[str, str] = {}
     try:
