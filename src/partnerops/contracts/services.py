@@ -118,6 +118,32 @@ def tier_create(*, actor: Any, code: str, effective_from: dt.date, **values: Any
     return tier
 
 
+def _supersede(
+    model: type[ServiceTier] | type[UsagePricing],
+    code: str,
+    effective_from: dt.date,
+    actor: Any,
+    what: str,
+) -> Any:
+    """The code's latest version, locked, ended the day before ``effective_from`` (which
+    must come after it started), audited. The price book's versions never overlap."""
+    latest = model.objects.select_for_update().filter(code=code).order_by("-version").first()
+    assert latest is not None
+    if effective_from <= latest.effective_from:
+        raise ValidationError(
+            {
+                "effective_from": f"{what} must start after {latest.effective_from:%Y-%m-%d}, when v{latest.version} started."
+            }
+        )
+    before = audit.snapshot(latest, ("effective_until",))
+    latest.effective_until = effective_from - dt.timedelta(days=1)
+    latest.save(update_fields=["effective_until"])
+    audit.record_update(
+        actor=actor, instance=latest, before=before, action=ContractsAction.SUPERSEDED
+    )
+    return latest
+
+
 @transaction.atomic
 def tier_reprice(
     *,
@@ -132,22 +158,7 @@ def tier_reprice(
 
     Agreements keep the version (and price) they were made at.
     """
-    latest = (
-        ServiceTier.objects.select_for_update().filter(code=tier.code).order_by("-version").first()
-    )
-    assert latest is not None
-    if effective_from <= latest.effective_from:
-        raise ValidationError(
-            {
-                "effective_from": f"A new price must start after {latest.effective_from:%Y-%m-%d}, when v{latest.version} started."
-            }
-        )
-    before = audit.snapshot(latest, ("effective_until",))
-    latest.effective_until = effective_from - dt.timedelta(days=1)
-    latest.save(update_fields=["effective_until"])
-    audit.record_update(
-        actor=actor, instance=latest, before=before, action=ContractsAction.SUPERSEDED
-    )
+    latest = _supersede(ServiceTier, tier.code, effective_from, actor, "A new price")
     new = ServiceTier(
         code=latest.code,
         version=latest.version + 1,
@@ -202,26 +213,8 @@ def usage_pricing_reprice(
 ) -> UsagePricing:
     """A new version from ``effective_from``; the previous one ends the day before. Months
     already invoiced keep the amounts they were invoiced at."""
-    latest = (
-        UsagePricing.objects.select_for_update()
-        .filter(code=pricing.code)
-        .order_by("-version")
-        .first()
-    )
-    assert latest is not None
-    if effective_from <= latest.effective_from:
-        raise ValidationError(
-            {
-                "effective_from": f"A new usage price must start after {latest.effective_from:%Y-%m-%d}, when v{latest.version} started."
-            }
-        )
     parse_bands(bands)
-    before = audit.snapshot(latest, ("effective_until",))
-    latest.effective_until = effective_from - dt.timedelta(days=1)
-    latest.save(update_fields=["effective_until"])
-    audit.record_update(
-        actor=actor, instance=latest, before=before, action=ContractsAction.SUPERSEDED
-    )
+    latest = _supersede(UsagePricing, pricing.code, effective_from, actor, "A new usage price")
     new = UsagePricing(
         code=latest.code,
         version=latest.version + 1,
