@@ -20,6 +20,7 @@ ORDER = (
     "usage",
     "invoicing",
     "playbooks",
+    "team",
 )
 RANK = {app: rank for rank, app in enumerate(ORDER)}
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "partnerops.usage",
     "partnerops.playbooks",
     "partnerops.invoicing",
+    "partnerops.team",
     # The project level (tick, demo): after the apps it drives.
     "partnerops",
 ]
