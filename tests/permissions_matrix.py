@@ -152,6 +152,9 @@ MATRIX: dict[str, Rule] = {
     "usage:cluster-pull": page(
         "Pull a month from the cluster's Prometheus (POST)", COST_IMPORTERS, method="POST", ok=302
     ),
+    # The team: every role sees titles, FTE and capacity; pay only with "view compensation"
+    "team:overview": page("Team: roles, positions, people (pay only to those who may see it)", EVERY_ROLE),
+    "team:capacity": page("Delivery capacity and costs <= sold <= capacity for a month", EVERY_ROLE),
     # Cloud costs
     "costs:overview": page(
         "Cloud costs: months and imports (importing needs a cost importer)", EVERY_ROLE

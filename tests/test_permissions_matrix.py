@@ -41,6 +41,7 @@ from partnerops.playbooks import engine
 from partnerops.playbooks.handoff import handoff_issue_create
 from partnerops.playbooks.models import DocumentTemplate, IssueTemplate, Playbook
 from partnerops.playbooks.received import received_email_record
+from partnerops.team import services as team_services
 from partnerops.usage import services as usage_services
 from partnerops.usage.models import HubUsage
 from tests.factories import UserFactory
@@ -192,6 +193,7 @@ def world(db: None) -> dict[str, Any]:
             "usage_usagepull": usage_import.pull,
             "usage_hubusage": HubUsage.objects.first(),
             "contracts_usagepricing": usage_pricing,
+            **_team_world(owner),
             "costs_costimport": cost_import_row,
             "outbox_outboundemail": outbound,
             "outbox_emailtemplate": EmailTemplate.objects.get(key="hail-the-lead"),
@@ -242,6 +244,19 @@ def world(db: None) -> dict[str, Any]:
             "invoicing_numbersequence": NumberSequence.objects.first(),
         },
     }
+
+
+def _team_world(owner: Any) -> dict[str, Any]:
+    role = team_services.role_create(actor=owner, name="Engineer", engineering=True)
+    scale = team_services.pay_scale_create(
+        actor=owner, role=role, effective_from=dt.date(2022, 1, 1), base=Decimal("100000")
+    )
+    person = team_services.person_create(actor=owner, name="Matrix Person")
+    assignment = team_services.assignment_add(
+        actor=owner, person=person, role=role, level=1, start_on=dt.date(2026, 1, 1)
+    )
+    return {"team_jobrole": role, "team_payscale": scale, "team_person": person,
+            "team_assignment": assignment}  # fmt: skip
 
 
 def _playbook_world(owner: Any, engagement: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("partnerops.usage.urls")),
     path("", include("partnerops.playbooks.urls")),
     path("", include("partnerops.invoicing.urls")),
+    path("", include("partnerops.team.urls")),
     *contracts_public,
     *invoicing_public,
     *playbooks_public,

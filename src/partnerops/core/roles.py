@@ -33,6 +33,7 @@ class Capability(StrEnum):
     MANAGE_BILLING = "manage_billing"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_SETTINGS = "manage_settings"
+    VIEW_COMPENSATION = "view_compensation"
 
 
 # What each capability lets a person do, in the words docs/permissions.md uses: the
@@ -54,6 +55,8 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     "notes, void, exports)",
     Capability.VIEW_AUDIT_LOG: "reads the audit trail",
     Capability.MANAGE_SETTINGS: "edits Settings and uses the Django admin (templates, playbooks, users)",
+    Capability.VIEW_COMPENSATION: "sees pay: pay scales, published ranges, each person's pay and the "
+    "team's cost (everyone else sees titles, FTE and capacity)",
 }
 
 
@@ -83,6 +86,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.IMPORT_COSTS,
             Capability.VIEW_INVOICES,
             Capability.MANAGE_BILLING,
+            # The fiscal sponsor runs payroll and grant reporting (issue 11).
+            Capability.VIEW_COMPENSATION,
         }
     ),
     Role.VIEWER: frozenset({Capability.VIEW_PIPELINE}),
