@@ -26,6 +26,8 @@ COST_IMPORTERS = frozenset({"Engineering", "Operations", "Administrator"})
 # Seed 004: the fiscal sponsor (Operations) runs billing; Partnerships follows its partners' invoices.
 INVOICE_READERS = frozenset({"Partnerships", "Operations", "Administrator"})
 BILLING_MANAGERS = frozenset({"Operations", "Administrator"})
+# The fiscal sponsor runs payroll with the organisation: Operations keeps the team.
+TEAM_MANAGERS = frozenset({"Operations", "Administrator"})
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,13 @@ MATRIX: dict[str, Rule] = {
     # The team: every role sees titles, FTE and capacity; pay only with "view compensation"
     "team:overview": page("Team: roles, positions, people (pay only to those who may see it)", EVERY_ROLE),
     "team:capacity": page("Delivery capacity and costs <= sold <= capacity for a month", EVERY_ROLE),
+    "team:role-create": page("New role", TEAM_MANAGERS),
+    "team:role-edit": page("Edit a role", TEAM_MANAGERS),
+    "team:scale-create": page("New pay scale version for a role", TEAM_MANAGERS),
+    "team:person-create": page("New person", TEAM_MANAGERS),
+    "team:assignment-create": page("Give a person a position", TEAM_MANAGERS),
+    "team:assignment-change": page("Change a position from a date (promotion, step, FTE)", TEAM_MANAGERS),
+    "team:assignment-end": page("End a position", TEAM_MANAGERS),
     # Cloud costs
     "costs:overview": page(
         "Cloud costs: months and imports (importing needs a cost importer)", EVERY_ROLE

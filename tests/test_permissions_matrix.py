@@ -337,6 +337,12 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
                 values[param] = world["invoice"].pk
             elif name.startswith("hubs:"):
                 values[param] = world["hub"].pk
+            elif short in ("role-edit", "scale-create"):
+                values[param] = world["by_model"]["team_jobrole"].pk
+            elif short == "assignment-create":
+                values[param] = world["by_model"]["team_person"].pk
+            elif short in ("assignment-change", "assignment-end"):
+                values[param] = world["by_model"]["team_assignment"].pk
             elif short == "excluded-remove":
                 values[param] = world["excluded_user"].pk
             elif name.startswith("usage:"):

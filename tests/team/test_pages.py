@@ -66,3 +66,40 @@ def test_a_bad_month_shows_the_current_one(team: None) -> None:
     response = client_as(Role.VIEWER).get(reverse("team:capacity") + "?month=2026-13")
     assert response.status_code == 200
     assert f"Delivery capacity, {timezone.localdate():%Y-%m}" in response.content.decode()
+
+
+def test_operations_keeps_the_team_through_the_forms() -> None:
+    client = client_as(Role.OPERATIONS)
+    response = client.post(reverse("team:role-create"), {
+        "name": "Partnerships Lead", "survey_median": "122000", "levels": "3", "steps": "3",
+        "comparable_titles": "Director of Partnerships\nHead of Sales",
+    })  # fmt: skip
+    assert response.status_code == 302
+    from partnerops.team.models import Assignment, JobRole, Person
+
+    role = JobRole.objects.get()
+    assert role.comparable_titles == ["Director of Partnerships", "Head of Sales"]
+    client.post(reverse("team:scale-create", args=[role.pk]), {
+        "effective_from": "2022-01-01", "level_factor": "1.1", "step_factor": "1.02",
+        "benefits_rate": "0.25", "currency": "USD",
+    })  # fmt: skip
+    assert role.pay_scales.get().base == Decimal("122000.00")  # the survey median
+    response = client.post(reverse("team:person-create"), {"name": "Jim"})
+    person = Person.objects.get()
+    assert response.url == reverse("team:assignment-create", args=[person.pk])  # type: ignore[attr-defined]
+    too_high = client.post(reverse("team:assignment-create", args=[person.pk]),
+                           {"role": role.pk, "level": "4", "step": "1", "fte": "1", "start_on": "2025-01-01"})  # fmt: skip
+    assert "Partnerships Lead has levels L1 to L3" in too_high.content.decode()
+    client.post(reverse("team:assignment-create", args=[person.pk]),
+                {"role": role.pk, "level": "1", "step": "1", "fte": "1", "start_on": "2025-01-01"})  # fmt: skip
+    first = Assignment.objects.get()
+    client.post(
+        reverse("team:assignment-change", args=[first.pk]), {"on": "2026-01-01", "level": "2"}
+    )
+    assert [(a.title, a.start_on, a.end_on) for a in Assignment.objects.order_by("start_on")] == [
+        ("Partnerships Lead L1", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        ("Partnerships Lead L2", dt.date(2026, 1, 1), None),
+    ]
+    empty = client.post(reverse("team:role-create"), {})
+    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    assert client_as(Role.PARTNERSHIPS).get(reverse("team:role-create")).status_code == 403

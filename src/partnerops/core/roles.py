@@ -34,6 +34,7 @@ class Capability(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_COMPENSATION = "view_compensation"
+    MANAGE_TEAM = "manage_team"
 
 
 # What each capability lets a person do, in the words docs/permissions.md uses: the
@@ -57,6 +58,7 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.MANAGE_SETTINGS: "edits Settings and uses the Django admin (templates, playbooks, users)",
     Capability.VIEW_COMPENSATION: "sees pay: pay scales, published ranges, each person's pay and the "
     "team's cost (everyone else sees titles, FTE and capacity)",
+    Capability.MANAGE_TEAM: "keeps the team: roles, pay scales, people and their assignments",
 }
 
 
@@ -88,6 +90,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_BILLING,
             # The fiscal sponsor runs payroll and grant reporting (issue 11).
             Capability.VIEW_COMPENSATION,
+            Capability.MANAGE_TEAM,
         }
     ),
     Role.VIEWER: frozenset({Capability.VIEW_PIPELINE}),
