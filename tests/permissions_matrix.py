@@ -28,6 +28,7 @@ INVOICE_READERS = frozenset({"Partnerships", "Operations", "Administrator"})
 BILLING_MANAGERS = frozenset({"Operations", "Administrator"})
 # The fiscal sponsor runs payroll with the organisation: Operations keeps the team.
 TEAM_MANAGERS = frozenset({"Operations", "Administrator"})
+COMPENSATION_READERS = frozenset({"Operations", "Administrator"})
 
 
 @dataclass(frozen=True)
@@ -155,14 +156,21 @@ MATRIX: dict[str, Rule] = {
         "Pull a month from the cluster's Prometheus (POST)", COST_IMPORTERS, method="POST", ok=302
     ),
     # The team: every role sees titles, FTE and capacity; pay only with "view compensation"
-    "team:overview": page("Team: roles, positions, people (pay only to those who may see it)", EVERY_ROLE),
-    "team:capacity": page("Delivery capacity and costs <= sold <= capacity for a month", EVERY_ROLE),
+    "team:overview": page(
+        "Team: roles, positions, people (pay only to those who may see it)", EVERY_ROLE
+    ),
+    "team:capacity": page(
+        "Delivery capacity and costs <= sold <= capacity for a month", EVERY_ROLE
+    ),
+    "team:export": page("The team as CSV (pay columns only with compensation)", EVERY_ROLE),
     "team:role-create": page("New role", TEAM_MANAGERS),
     "team:role-edit": page("Edit a role", TEAM_MANAGERS),
     "team:scale-create": page("New pay scale version for a role", TEAM_MANAGERS),
     "team:person-create": page("New person", TEAM_MANAGERS),
     "team:assignment-create": page("Give a person a position", TEAM_MANAGERS),
-    "team:assignment-change": page("Change a position from a date (promotion, step, FTE)", TEAM_MANAGERS),
+    "team:assignment-change": page(
+        "Change a position from a date (promotion, step, FTE)", TEAM_MANAGERS
+    ),
     "team:assignment-end": page("End a position", TEAM_MANAGERS),
     # Cloud costs
     "costs:overview": page(
@@ -382,6 +390,28 @@ MATRIX: dict[str, Rule] = {
     "api-1:add_excluded": api("Exclude a user name", HUB_EDITORS, method="POST", ok=422),
     "api-1:remove_excluded": api(
         "Count an excluded user name again", HUB_EDITORS, method="DELETE", ok=204
+    ),
+    "api-1:list_roles": api("Team roles and their positions' titles", EVERY_ROLE),
+    "api-1:create_role": api("New role", TEAM_MANAGERS, method="POST", ok=422),
+    "api-1:update_role": api("Change a role", TEAM_MANAGERS, method="PATCH", ok=422),
+    "api-1:list_pay_scales": api("Pay scales (compensation)", COMPENSATION_READERS),
+    "api-1:create_pay_scale": api("New pay scale version", TEAM_MANAGERS, method="POST", ok=422),
+    "api-1:role_ranges": api("A role's published ranges (compensation)", COMPENSATION_READERS),
+    "api-1:list_people": api("People", EVERY_ROLE),
+    "api-1:create_person": api("New person", TEAM_MANAGERS, method="POST", ok=422),
+    "api-1:list_assignments": api("Positions held (titles, FTE, dates; no pay)", EVERY_ROLE),
+    "api-1:create_assignment": api(
+        "Give a person a position", TEAM_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:change_assignment": api(
+        "Change a position from a date", TEAM_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:end_assignment": api("End a position", TEAM_MANAGERS, method="POST", ok=422),
+    "api-1:compensation": api("Each position's pay (compensation)", COMPENSATION_READERS),
+    "api-1:capacity": api(
+        "Delivery capacity for a month (?month=; the team's cost only with compensation)",
+        EVERY_ROLE,
+        ok=422,
     ),
     "api-1:list_hubs": api("List hubs", EVERY_ROLE),
     "api-1:create_hub": api("Create hub", HUB_EDITORS, method="POST", ok=422),

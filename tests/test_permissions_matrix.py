@@ -365,6 +365,12 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
                 values[param] = world["token"].pk
             else:
                 values[param] = world["engagement"].pk
+        elif param == "role_id":
+            values[param] = world["by_model"]["team_jobrole"].pk
+        elif param == "person_id":
+            values[param] = world["by_model"]["team_person"].pk
+        elif param == "assignment_id":
+            values[param] = world["by_model"]["team_assignment"].pk
         elif param == "pricing_id":
             values[param] = world["usage_pricing"].pk
         elif param == "cluster_id":

@@ -84,6 +84,8 @@ can_move_agreements = CapabilityAuth(Capability.CHANGE_AGREEMENTS, Capability.SI
 can_import_costs = CapabilityAuth(Capability.IMPORT_COSTS)
 can_view_invoices = CapabilityAuth(Capability.VIEW_INVOICES)
 can_manage_billing = CapabilityAuth(Capability.MANAGE_BILLING)
+can_view_compensation = CapabilityAuth(Capability.VIEW_COMPENSATION)
+can_manage_team = CapabilityAuth(Capability.MANAGE_TEAM)
 
 
 def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

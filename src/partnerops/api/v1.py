@@ -14,6 +14,7 @@ from partnerops.api import hubs as hubs_api
 from partnerops.api import invoicing as invoicing_api
 from partnerops.api import playbooks as playbooks_api
 from partnerops.api import problems
+from partnerops.api import team as team_api
 from partnerops.api import usage as usage_api
 from partnerops.api import users as users_api
 from partnerops.api.auth import can_view_pipeline, signed_in_or_token
@@ -69,3 +70,4 @@ api.add_router("/playbook-runs", playbooks_api.runs)
 api.add_router("/documents", playbooks_api.files)
 api.add_router("/emails", playbooks_api.emails)
 api.add_router("/users", users_api.users)
+api.add_router("/team", team_api.team)

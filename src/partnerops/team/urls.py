@@ -6,6 +6,7 @@ app_name = "team"
 urlpatterns = [
     path("team/", views.overview, name="overview"),
     path("team/capacity/", views.capacity, name="capacity"),
+    path("team/export.csv", views.export_csv, name="export"),
     path("team/roles/new/", views.role_create, name="role-create"),
     path("team/roles/<int:pk>/edit/", views.role_edit, name="role-edit"),
     path("team/roles/<int:pk>/pay-scale/", views.scale_create, name="scale-create"),

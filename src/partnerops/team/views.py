@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from partnerops.core import csv_cells
 from partnerops.core.access import requires
 from partnerops.core.errors import DomainError
 from partnerops.core.forms import add_service_errors
@@ -74,6 +75,37 @@ def overview(request: HttpRequest) -> HttpResponse:
         "can_manage": has_capability(request.user, Capability.MANAGE_TEAM),
     }
     return render(request, "team/overview.html", context)
+
+
+@requires(VIEW)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """Every position held, as CSV; the pay columns only for those who may see pay."""
+    sees_pay = has_capability(request.user, PAY)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="team.csv"'
+    out = csv_cells.writer(response)
+    header = ["person", "email", "title", "role", "level", "step", "fte", "start_on", "end_on"]
+    out.writerow(
+        header + (["currency", "base", "benefits", "total_compensation"] if sees_pay else [])
+    )
+    assignments = Assignment.objects.select_related("person", "role").prefetch_related(
+        "role__pay_scales"
+    )
+    for item in assignments.order_by("person__name", "start_on"):
+        row = [item.person.name, item.person.email, item.title, item.role.name, item.level, item.step,
+               item.fte, item.start_on, item.end_on or ""]  # fmt: skip
+        if sees_pay:
+            # The pay of the position's last day in force (today, for one that runs on).
+            day = min(item.end_on or timezone.localdate(), timezone.localdate())
+            scale = scale_on(list(item.role.pay_scales.all()), max(day, item.start_on))
+            yearly = pay(scale, item.level, item.step) if scale else None
+            row += (
+                [yearly.currency, yearly.base, yearly.benefits, yearly.total]
+                if yearly
+                else ["", "", "", ""]
+            )
+        out.writerow(row)
+    return response
 
 
 @requires(VIEW)
