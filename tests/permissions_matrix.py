@@ -29,6 +29,7 @@ BILLING_MANAGERS = frozenset({"Operations", "Administrator"})
 # The fiscal sponsor runs payroll with the organisation: Operations keeps the team.
 TEAM_MANAGERS = frozenset({"Operations", "Administrator"})
 COMPENSATION_READERS = frozenset({"Operations", "Administrator"})
+GRANT_MANAGERS = frozenset({"Partnerships", "Operations", "Administrator"})
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,19 @@ MATRIX: dict[str, Rule] = {
         "Change a position from a date (promotion, step, FTE)", TEAM_MANAGERS
     ),
     "team:assignment-end": page("End a position", TEAM_MANAGERS),
+    # Grants: every role reads; the partnerships lead and Operations keep them
+    "grants:grant-list": page("Grants, per year, pending weighted by probability", EVERY_ROLE),
+    "grants:grant-detail": page("A grant: moves, deliverables and reports, sub-awards", EVERY_ROLE),
+    "grants:grant-create": page("New grant opportunity", GRANT_MANAGERS),
+    "grants:grant-edit": page("Edit a grant", GRANT_MANAGERS),
+    "grants:grant-move": page("Move a grant (POST)", GRANT_MANAGERS, method="POST", ok=302),
+    "grants:obligation-add": page(
+        "Add a deliverable or report (POST)", GRANT_MANAGERS, method="POST", ok=302
+    ),
+    "grants:obligation-done": page(
+        "Mark a deliverable or report done (POST)", GRANT_MANAGERS, method="POST", ok=302
+    ),
+    "grants:subaward-link": page("Link a sub-award (POST)", GRANT_MANAGERS, method="POST", ok=302),
     # Cloud costs
     "costs:overview": page(
         "Cloud costs: months and imports (importing needs a cost importer)", EVERY_ROLE
@@ -448,7 +462,8 @@ READ_ONLY_ADMIN_MODELS = (
     "outbox_notification", "contracts_calendarfeed", "costs_costimport", "costs_costline",
     # Derived from imports and the hubs; the price book is versioned on its own pages.
     "costs_costgroup", "costs_usageweight", "costs_costmonth", "contracts_servicetier",
-    "contracts_usagepricing", "usage_usagepull", "usage_hubusage",
+    "contracts_usagepricing", "usage_usagepull", "usage_hubusage", "grants_grant",
+    "grants_grantobligation",
     "outbox_outboundemail", "outbox_emailattachment",
     "playbooks_playbookrun", "playbooks_runstep", "playbooks_document", "playbooks_receivedemail",
     "playbooks_handoffissue",

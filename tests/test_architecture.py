@@ -21,6 +21,7 @@ ORDER = (
     "invoicing",
     "playbooks",
     "team",
+    "grants",
 )
 RANK = {app: rank for rank, app in enumerate(ORDER)}
 

@@ -29,6 +29,7 @@ from partnerops.crm.models import (
     Qualification,
     TimelineEntry,
 )
+from partnerops.grants import services as grant_services
 from partnerops.hubs import services as hub_services
 from partnerops.invoicing import documents
 from partnerops.invoicing import services as invoicing
@@ -255,8 +256,22 @@ def _team_world(owner: Any) -> dict[str, Any]:
     assignment = team_services.assignment_add(
         actor=owner, person=person, role=role, level=1, start_on=dt.date(2026, 1, 1)
     )
+    funder = services.organization_create(actor=owner, name="Matrix Funder", kind="funder")
+    grant = grant_services.grant_create(
+        actor=owner, funder=funder, title="Matrix grant", amount_requested=Decimal("10")
+    )
+    for state in ("drafting", "submitted"):
+        grant = grant_services.grant_move(
+            actor=owner, grant=grant, state=state, on=dt.date(2026, 1, 1)
+        )
+    grant = grant_services.grant_move(actor=owner, grant=grant, state="awarded", on=dt.date(2026, 2, 1),
+                                      amount_awarded=Decimal("10"))  # fmt: skip
+    obligation = grant_services.obligation_add(
+        actor=owner, grant=grant, kind="deliverable", title="D", due_on=dt.date(2027, 1, 1)
+    )
     return {"team_jobrole": role, "team_payscale": scale, "team_person": person,
-            "team_assignment": assignment}  # fmt: skip
+            "team_assignment": assignment, "grants_grant": grant,
+            "grants_grantobligation": obligation}  # fmt: skip
 
 
 def _playbook_world(owner: Any, engagement: Any) -> dict[str, Any]:
@@ -337,6 +352,10 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
                 values[param] = world["invoice"].pk
             elif name.startswith("hubs:"):
                 values[param] = world["hub"].pk
+            elif short == "obligation-done":
+                values[param] = world["by_model"]["grants_grantobligation"].pk
+            elif name.startswith("grants:"):
+                values[param] = world["by_model"]["grants_grant"].pk
             elif short in ("role-edit", "scale-create"):
                 values[param] = world["by_model"]["team_jobrole"].pk
             elif short == "assignment-create":

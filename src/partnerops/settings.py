@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "partnerops.playbooks",
     "partnerops.invoicing",
     "partnerops.team",
+    "partnerops.grants",
     # The project level (tick, demo): after the apps it drives.
     "partnerops",
 ]

@@ -22,6 +22,7 @@ from partnerops.core.models import Heartbeat
 from partnerops.crm.models import Engagement
 from partnerops.crm.services import engagement_move
 from partnerops.crm.states import Phase, Status
+from partnerops.grants.services import obligation_reminders
 from partnerops.hubs.models import Hub, HubState
 from partnerops.invoicing.services import overdue_reminders_send
 from partnerops.outbox.notifications import notify_once
@@ -40,6 +41,7 @@ class TickReport:
     emails: list[str] = field(default_factory=list)
     check_ins: list[str] = field(default_factory=list)
     overdue_reminders: list[str] = field(default_factory=list)
+    grant_reminders: list[str] = field(default_factory=list)
     usage_pulled: list[str] = field(default_factory=list)
     usage_failed: list[str] = field(default_factory=list)
 
@@ -62,6 +64,7 @@ def run(today: dt.date) -> TickReport:
         _remind_renewals,
         _check_ins,
         _overdue_invoices,
+        _grant_reminders,
     ):
         with transaction.atomic():
             step(today, report)
@@ -198,6 +201,10 @@ def _remind_renewals(today: dt.date, report: TickReport) -> None:
 def _check_ins(today: dt.date, report: TickReport) -> None:
     for check_in in checkins.check_ins_send_due(today):
         report.check_ins.append(check_in.engagement.organization.name)
+
+
+def _grant_reminders(today: dt.date, report: TickReport) -> None:
+    report.grant_reminders += obligation_reminders(today)
 
 
 def _overdue_invoices(today: dt.date, report: TickReport) -> None:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("partnerops.playbooks.urls")),
     path("", include("partnerops.invoicing.urls")),
     path("", include("partnerops.team.urls")),
+    path("", include("partnerops.grants.urls")),
     *contracts_public,
     *invoicing_public,
     *playbooks_public,

@@ -35,6 +35,7 @@ class Capability(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     VIEW_COMPENSATION = "view_compensation"
     MANAGE_TEAM = "manage_team"
+    MANAGE_GRANTS = "manage_grants"
 
 
 # What each capability lets a person do, in the words docs/permissions.md uses: the
@@ -59,6 +60,8 @@ CAPABILITY_DESCRIPTIONS: dict[Capability, str] = {
     Capability.VIEW_COMPENSATION: "sees pay: pay scales, published ranges, each person's pay and the "
     "team's cost (everyone else sees titles, FTE and capacity)",
     Capability.MANAGE_TEAM: "keeps the team: roles, pay scales, people and their assignments",
+    Capability.MANAGE_GRANTS: "keeps the grants: opportunities, their moves, deliverables and reports, "
+    "sub-awards",
 }
 
 
@@ -73,6 +76,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CHANGE_HUBS,
             # They follow their partners' invoices and may download the PDFs.
             Capability.VIEW_INVOICES,
+            # Seed 000: the lead seeks grants (with the fiscal sponsor's reporting).
+            Capability.MANAGE_GRANTS,
         }
     ),
     # Engineering reads the pipeline and agreements, and keeps the hubs table.
@@ -91,6 +96,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             # The fiscal sponsor runs payroll and grant reporting (issue 11).
             Capability.VIEW_COMPENSATION,
             Capability.MANAGE_TEAM,
+            Capability.MANAGE_GRANTS,
         }
     ),
     Role.VIEWER: frozenset({Capability.VIEW_PIPELINE}),
