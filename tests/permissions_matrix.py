@@ -427,6 +427,20 @@ MATRIX: dict[str, Rule] = {
         EVERY_ROLE,
         ok=422,
     ),
+    "api-1:list_grants": api("Grants (?state=)", EVERY_ROLE),
+    "api-1:create_grant": api("New grant opportunity", GRANT_MANAGERS, method="POST", ok=422),
+    "api-1:grant_figures": api("Grant figures per year, pending weighted", EVERY_ROLE),
+    "api-1:get_grant": api("A grant", EVERY_ROLE),
+    "api-1:update_grant": api("Change a grant", GRANT_MANAGERS, method="PATCH", ok=422),
+    "api-1:move_grant": api("Move a grant", GRANT_MANAGERS, method="POST", ok=422),
+    "api-1:list_obligations": api("A grant's deliverables and reports", EVERY_ROLE),
+    "api-1:add_obligation": api(
+        "Add a deliverable or report", GRANT_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:obligation_done": api(
+        "Mark a deliverable or report done", GRANT_MANAGERS, method="POST", ok=422
+    ),
+    "api-1:link_subaward": api("Link a sub-award", GRANT_MANAGERS, method="POST", ok=422),
     "api-1:list_hubs": api("List hubs", EVERY_ROLE),
     "api-1:create_hub": api("Create hub", HUB_EDITORS, method="POST", ok=422),
     "api-1:get_hub": api("Get hub", EVERY_ROLE),

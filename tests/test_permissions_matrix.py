@@ -384,6 +384,10 @@ def _kwargs(name: str, params: list[str], world: dict[str, Any]) -> dict[str, An
                 values[param] = world["token"].pk
             else:
                 values[param] = world["engagement"].pk
+        elif param == "grant_id":
+            values[param] = world["by_model"]["grants_grant"].pk
+        elif param == "obligation_id":
+            values[param] = world["by_model"]["grants_grantobligation"].pk
         elif param == "role_id":
             values[param] = world["by_model"]["team_jobrole"].pk
         elif param == "person_id":

@@ -86,6 +86,7 @@ can_view_invoices = CapabilityAuth(Capability.VIEW_INVOICES)
 can_manage_billing = CapabilityAuth(Capability.MANAGE_BILLING)
 can_view_compensation = CapabilityAuth(Capability.VIEW_COMPENSATION)
 can_manage_team = CapabilityAuth(Capability.MANAGE_TEAM)
+can_manage_grants = CapabilityAuth(Capability.MANAGE_GRANTS)
 
 
 def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

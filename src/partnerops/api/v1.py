@@ -10,6 +10,7 @@ from partnerops import __version__
 from partnerops.api import contracts as contracts_api
 from partnerops.api import costs as costs_api
 from partnerops.api import crm as crm_api
+from partnerops.api import grants as grants_api
 from partnerops.api import hubs as hubs_api
 from partnerops.api import invoicing as invoicing_api
 from partnerops.api import playbooks as playbooks_api
@@ -71,3 +72,4 @@ api.add_router("/documents", playbooks_api.files)
 api.add_router("/emails", playbooks_api.emails)
 api.add_router("/users", users_api.users)
 api.add_router("/team", team_api.team)
+api.add_router("/grants", grants_api.grants)
