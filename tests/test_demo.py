@@ -11,8 +11,11 @@ from partnerops.costs.services import month_report
 from partnerops.crm.models import Engagement, Organization
 from partnerops.crm.states import PHASE_STATUSES, Phase
 from partnerops.demo import load_demo
+from partnerops.grants.models import Grant, GrantObligation, GrantState
 from partnerops.hubs.models import Hub
 from partnerops.invoicing.models import BillingRun, Invoice
+from partnerops.team.capacity import month_capacity
+from partnerops.team.models import Assignment, PayScale, Person
 from partnerops.usage.models import HubUsage
 from tests.invoicing.test_statement import assert_statements_match_the_lines
 
@@ -39,13 +42,23 @@ def test_demo_covers_the_pipeline_and_is_idempotent() -> None:
         assert_statements_match_the_lines(invoice)
         walked += invoice.lines.filter(kind="cloud_costs").count()
     assert walked > 0
+    # The team over three years, two pay-scale versions per role; a dozen grants.
+    assert Person.objects.count() == 8 and PayScale.objects.filter(version=2).count() == 2
+    assert Assignment.objects.count() > 8  # steps and promotions are new positions
+    assert month_capacity(month).engineering_fte > 0
+    assert Grant.objects.count() == 12
+    assert set(Grant.objects.values_list("state", flat=True)) == set(GrantState.values)
+    assert (
+        GrantObligation.objects.filter(grant__state__in=["awarded", "active", "closed"]).count()
+        == 12
+    )
     # A year of usage per hub at most (each from its start), on the demo cluster.
     usage = HubUsage.objects.filter(month=month)
     assert usage.count() == Hub.objects.exclude(state="decommissioned").count()
     assert all(row.active_users > 0 for row in usage)
     assert HubUsage.objects.values("month").distinct().count() <= 12
     counts = (Organization.objects.count(), Engagement.objects.count(), CostLine.objects.count(),
-              HubUsage.objects.count())  # fmt: skip
+              HubUsage.objects.count(), Assignment.objects.count(), Grant.objects.count())  # fmt: skip
     second = load_demo()
     assert (second.organizations, second.skipped) == (0, 40)
     assert (
@@ -53,5 +66,7 @@ def test_demo_covers_the_pipeline_and_is_idempotent() -> None:
         Engagement.objects.count(),
         CostLine.objects.count(),
         HubUsage.objects.count(),
+        Assignment.objects.count(),
+        Grant.objects.count(),
     ) == counts
     assert Invoice.objects.filter(month=month).count() == run.created

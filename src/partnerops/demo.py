@@ -23,6 +23,7 @@ from partnerops.contracts import services as contracts
 from partnerops.contracts.models import AgreementKind, AgreementState, EndReason
 from partnerops.core.bootstrap import ensure_roles
 from partnerops.core.errors import DomainError
+from partnerops.core.money import round_cents
 from partnerops.core.roles import Role
 from partnerops.costs.models import CostLine
 from partnerops.costs.services import cost_import
@@ -234,6 +235,8 @@ def load_demo(*, seed: int = 2026) -> DemoSummary:
         summary.contacts += _contacts(organization, lead_owner, rng)
         _engagement(organization, target, lead_owner, rng, today)
         summary.engagements += 1
+    _demo_team(lead_owner, today)
+    _demo_grants(lead_owner, today)
     _demo_usage(lead_owner, today)
     _demo_costs(lead_owner, today)
     _demo_billing(lead_owner, today)
@@ -460,6 +463,125 @@ def _demo_costs(actor: Any, today: dt.date) -> None:
             )
         )
         cost_import(actor=actor, paths=[path], usage_path=usage)
+
+
+def _demo_team(actor: Any, today: dt.date) -> None:
+    """About eight people over three years: engineers and the partnerships lead, level
+    and step changes, and two pay-scale versions per role (seed 002's figures)."""
+    from partnerops.team import services as team
+    from partnerops.team.models import JobRole
+
+    if JobRole.objects.exists():
+        return
+    start = today.replace(month=1, day=1) - dt.timedelta(days=3 * 365)
+    start = start.replace(day=1)
+    engineer = team.role_create(
+        actor=actor, name="Open Source Infrastructure Engineer", engineering=True,
+        key_goal="Run and improve the hubs, with as little human-in-the-loop operation as possible.",
+        reference_position="Software Engineer", salary_survey="Candid nonprofit compensation",
+        survey_year=2023, survey_median=Decimal("121600.00"),
+        comparable_titles=["Site reliability engineer", "Cloud engineer"],
+    )  # fmt: skip
+    lead = team.role_create(
+        actor=actor, name="Partnerships Lead", key_goal="Sustainable, growing partnerships.",
+        reference_position="Program Director", salary_survey="Candid nonprofit compensation",
+        survey_year=2022, survey_median=Decimal("122000.00"), comparable_titles=["Director of Partnerships"],
+    )  # fmt: skip
+    for role in (engineer, lead):
+        team.pay_scale_create(actor=actor, role=role, effective_from=start)
+        team.pay_scale_create(
+            actor=actor, role=role, effective_from=start.replace(year=start.year + 2),
+            base=round_cents((role.survey_median or Decimal(0)) * Decimal("1.04")),
+        )  # fmt: skip
+    people = [
+        ("Ana Engineer", engineer, 2, Decimal(1), 0), ("Ben Engineer", engineer, 1, Decimal(1), 0),
+        ("Cam Engineer", engineer, 3, Decimal(1), 5), ("Dee Engineer", engineer, 1, Decimal("0.5"), 12),
+        ("Eli Engineer", engineer, 2, Decimal(1), 18), ("Fay Engineer", engineer, 1, Decimal(1), 26),
+        ("Gus Engineer", engineer, 2, Decimal("0.8"), 30), ("Jo Lead", lead, 2, Decimal(1), 0),
+    ]  # fmt: skip
+    for name, role, level, fte, month_offset in people:
+        person = team.person_create(
+            actor=actor, name=name, email=f"{name.split()[0].lower()}@example.org"
+        )
+        joined = contracts.add_months(start, month_offset)
+        if joined >= today:
+            continue
+        held = team.assignment_add(
+            actor=actor, person=person, role=role, level=level, fte=fte, start_on=joined
+        )
+        if name.startswith("Dee"):
+            # Half time, she left after a year and a half.
+            leaves = contracts.add_months(joined, 18)
+            if leaves < today:
+                team.assignment_end(actor=actor, assignment=held, end_on=leaves)
+            continue
+        # A step a year, and a promotion after two: the history the cost per month reads.
+        for years in (1, 2):
+            on = contracts.add_months(joined, 12 * years)
+            if on >= today:
+                break
+            if years == 2 and level < role.levels:
+                held = team.assignment_change(
+                    actor=actor, assignment=held, on=on, level=level + 1, step=1
+                )
+            elif held.step < role.steps:
+                held = team.assignment_change(
+                    actor=actor, assignment=held, on=on, step=held.step + 1
+                )
+
+
+def _demo_grants(actor: Any, today: dt.date) -> None:
+    """A dozen grant opportunities in every state, the awarded ones with deliverables."""
+    from partnerops.grants import services as grants
+    from partnerops.grants.models import Grant
+
+    if Grant.objects.exists():
+        return
+    funders = [
+        services.organization_create(actor=actor, name=name, kind=OrganizationKind.FUNDER)
+        for name in (
+            "Sloan Foundation (demo)",
+            "Moore Foundation (demo)",
+            "NSF CSSI (demo)",
+            "CZI EOSS (demo)",
+        )
+        if not services.Organization.objects.filter(name=name).exists()
+    ]
+    if not funders:
+        return
+    plan = [
+        ("prospecting", []), ("prospecting", []), ("drafting", ["drafting"]),
+        ("drafting", ["drafting"]), ("submitted", ["drafting", "submitted"]),
+        ("submitted", ["drafting", "submitted"]), ("declined", ["drafting", "submitted", "declined"]),
+        ("withdrawn", ["drafting", "withdrawn"]), ("awarded", ["drafting", "submitted", "awarded"]),
+        ("active", ["drafting", "submitted", "awarded", "active"]),
+        ("active", ["drafting", "submitted", "awarded", "active"]),
+        ("closed", ["drafting", "submitted", "awarded", "active", "closed"]),
+    ]  # fmt: skip
+    for number, (_, moves) in enumerate(plan, start=1):
+        found = contracts.add_months(today, -36 + number * 2)
+        amount = Decimal(50000 * (number % 5 + 1))
+        grant = grants.grant_create(
+            actor=actor, funder=funders[number % len(funders)], title=f"Demo grant {number}: shared hubs",
+            programme="Open infrastructure", amount_requested=amount, probability=20 + number * 5,
+            found_on=found, due_on=contracts.add_months(found, 2), owner=actor,
+        )  # fmt: skip
+        on = found
+        for move in moves:
+            on = contracts.add_months(on, 2)
+            awarded = amount * Decimal("0.9") if move == "awarded" else None
+            grant = grants.grant_move(
+                actor=actor, grant=grant, state=move, on=min(on, today), amount_awarded=awarded
+            )
+            if move == "awarded":
+                for months, kind, title in ((6, "deliverable", "Hubs launched"), (12, "narrative_report", "Year 1 report"),
+                                            (13, "financial_report", "Year 1 financials")):  # fmt: skip
+                    due = contracts.add_months(min(on, today), months)
+                    item = grants.obligation_add(
+                        actor=actor, grant=grant, kind=kind, title=title, due_on=due
+                    )
+                    if due < today:
+                        grants.obligation_done(actor=actor, obligation=item, on=due)
 
 
 def _demo_usage(actor: Any, today: dt.date) -> None:
