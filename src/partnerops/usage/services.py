@@ -510,6 +510,7 @@ def usage_import_csv(*, actor: Any, content: bytes, file_name: str) -> PullResul
     combined = PullResult(
         ", ".join(sorted(months)), "", UsageSource.CSV, [h for r in results for h in r.hubs], 0
     )
+    combined.pull = results[-1].pull  # one record per month; the latest month's here
     return combined
 
 
