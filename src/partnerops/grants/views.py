@@ -3,6 +3,7 @@ and sub-awards; forms for each write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -101,40 +102,59 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "form.html", {"form": form, "title": f"Edit {grant.title}"})
 
 
+def _refusal(error: ValidationError | DomainError) -> str:
+    return error.message if isinstance(error, DomainError) else " ".join(error.messages)
+
+
+def _act(
+    request: HttpRequest,
+    grant: Grant,
+    form: Any,
+    invalid: str,
+    act: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """A POST from the grant's page: the form, the service, a message, back to the page."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            done = act(form.cleaned_data)
+        except Errors as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, done)
+    return redirect("grants:grant-detail", grant.pk)
+
+
 @require_POST
 @requires(MANAGE)
 def grant_move(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant, pk=pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a state and the date of the move.")
-        return redirect("grants:grant-detail", grant.pk)
-    try:
-        moved = services.grant_move(actor=request.user, grant=grant, **form.cleaned_data)
-    except Errors as error:
-        messages.error(
-            request, getattr(error, "message", None) or " ".join(getattr(error, "messages", []))
-        )
-    else:
-        messages.success(request, f"{moved.title} is {moved.get_state_display()}.")
-    return redirect("grants:grant-detail", grant.pk)
+
+    def move(data: dict[str, Any]) -> str:
+        moved = services.grant_move(actor=request.user, grant=grant, **data)
+        return f"{moved.title} is {moved.get_state_display()}."
+
+    return _act(
+        request, grant, MoveForm(request.POST), "Choose a state and the date of the move.", move
+    )
 
 
 @require_POST
 @requires(MANAGE)
 def obligation_add(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant, pk=pk)
-    form = ObligationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the kind, a title and the due date.")
-        return redirect("grants:grant-detail", grant.pk)
-    try:
-        item = services.obligation_add(actor=request.user, grant=grant, **form.cleaned_data)
-    except Errors as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, f"{item} added.")
-    return redirect("grants:grant-detail", grant.pk)
+
+    def add(data: dict[str, Any]) -> str:
+        return f"{services.obligation_add(actor=request.user, grant=grant, **data)} added."
+
+    return _act(
+        request,
+        grant,
+        ObligationForm(request.POST),
+        "Give the kind, a title and the due date.",
+        add,
+    )
 
 
 @require_POST
@@ -152,16 +172,15 @@ def obligation_done(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(MANAGE)
 def subaward_link(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant, pk=pk)
-    form = SubawardForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose an agreement of kind grant sub-award.")
-        return redirect("grants:grant-detail", grant.pk)
-    try:
-        services.grant_link_subaward(
-            actor=request.user, grant=grant, agreement=form.cleaned_data["agreement"]
-        )
-    except Errors as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, "Sub-award linked.")
-    return redirect("grants:grant-detail", grant.pk)
+
+    def link(data: dict[str, Any]) -> str:
+        services.grant_link_subaward(actor=request.user, grant=grant, agreement=data["agreement"])
+        return "Sub-award linked."
+
+    return _act(
+        request,
+        grant,
+        SubawardForm(request.POST),
+        "Choose an agreement of kind grant sub-award.",
+        link,
+    )
