@@ -186,6 +186,9 @@ MATRIX: dict[str, Rule] = {
         "Mark a deliverable or report done (POST)", GRANT_MANAGERS, method="POST", ok=302
     ),
     "grants:subaward-link": page("Link a sub-award (POST)", GRANT_MANAGERS, method="POST", ok=302),
+    "grants:document-file": page(
+        "File a proposal, award letter or report (POST)", GRANT_MANAGERS, method="POST", ok=302
+    ),
     # Cloud costs
     "costs:overview": page(
         "Cloud costs: months and imports (importing needs a cost importer)", EVERY_ROLE
@@ -441,6 +444,10 @@ MATRIX: dict[str, Rule] = {
         "Mark a deliverable or report done", GRANT_MANAGERS, method="POST", ok=422
     ),
     "api-1:link_subaward": api("Link a sub-award", GRANT_MANAGERS, method="POST", ok=422),
+    "api-1:list_grant_documents": api("A grant's documents and their versions", EVERY_ROLE),
+    "api-1:file_grant_document": api(
+        "File a proposal, award letter or report (multipart)", GRANT_MANAGERS, method="POST", ok=422
+    ),
     "api-1:list_hubs": api("List hubs", EVERY_ROLE),
     "api-1:create_hub": api("Create hub", HUB_EDITORS, method="POST", ok=422),
     "api-1:get_hub": api("Get hub", EVERY_ROLE),

@@ -83,3 +83,45 @@ def test_the_grant_pages(partnerships_user: Any) -> None:
     assert "CSSI: shared hubs" in listing and "USD 180,000.00" in listing  # 600,000 x 30%
     assert client_as(Role.VIEWER).get(reverse("grants:grant-create")).status_code == 403
     assert dt.date(2026, 1, 5) == grant.found_on
+
+
+def test_documents_are_filed_on_a_grant_with_versions() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    funder = crm.organization_create(actor=None, name="Sloan", kind="funder")
+    api = Api(Role.OPERATIONS)
+    grant_id = api.call("POST", "/grants", {"funder_id": funder.pk, "title": "Hubs",
+                                            "amount_requested": "1000.00"}).json()["id"]  # fmt: skip
+
+    def file(content: bytes) -> Any:
+        upload = SimpleUploadedFile("proposal.pdf", content, "application/pdf")
+        return api.client.post(f"/api/v1/grants/{grant_id}/documents",
+                               {"kind": "grant_proposal", "title": "Proposal", "file": upload},
+                               HTTP_AUTHORIZATION=f"Bearer {api.token}")  # fmt: skip
+
+    assert file(b"%PDF-1.4 first").status_code == 201
+    second = file(b"%PDF-1.4 second")
+    assert second.status_code == 201 and second.json()["version"] == 2
+    listed = api.call("GET", f"/grants/{grant_id}/documents").json()
+    assert [(item["title"], item["version"]) for item in listed] == [
+        ("Hubs: Proposal", 2),
+        ("Hubs: Proposal", 1),
+    ]
+    download = client_as(Role.VIEWER).get(listed[0]["download"])
+    assert (
+        download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 second"
+    )  # type: ignore[attr-defined]
+    bad = api.client.post(f"/api/v1/grants/{grant_id}/documents",
+                          {"kind": "running_notes", "title": "x", "file": SimpleUploadedFile("a.txt", b"a")},
+                          HTTP_AUTHORIZATION=f"Bearer {api.token}")  # fmt: skip
+    assert bad.status_code == 422 and "proposal, award letter and reports" in bad.content.decode()
+    page = client_as(Role.PARTNERSHIPS).post(
+        reverse("grants:document-file", args=[grant_id]),
+        {
+            "kind": "award_letter",
+            "title": "Award letter",
+            "file": SimpleUploadedFile("award.pdf", b"%PDF award"),
+        },
+        follow=True,
+    )
+    assert "Hubs: Award letter (v1) filed" in page.content.decode()

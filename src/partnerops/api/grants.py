@@ -8,18 +8,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from partnerops.api.auth import can_manage_grants, can_view_pipeline
 from partnerops.api.schemas import Id, Input, Pages, omittable
 from partnerops.contracts.models import Agreement
+from partnerops.core.uploads import read_upload, upload_name
 from partnerops.crm.models import Engagement, Organization
 from partnerops.grants import selectors, services
 from partnerops.grants.models import Grant, GrantObligation, GrantState, ObligationKind
+from partnerops.playbooks.models import Document
 
 grants = Router(tags=["grants"])
 
@@ -230,3 +236,49 @@ def link_subaward(request: HttpRequest, grant_id: Id, payload: SubawardIn) -> Gr
     agreement = get_object_or_404(Agreement, pk=payload.agreement_id)
     services.grant_link_subaward(actor=request.user, grant=_grant(grant_id), agreement=agreement)
     return _grant(grant_id)
+
+
+class GrantDocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    version: int
+    created_at: dt.datetime
+    download: str
+
+    @staticmethod
+    def resolve_download(obj: Document) -> str:
+        return reverse("playbooks:document-download", args=[obj.pk])
+
+
+@grants.get("/{grant_id}/documents", response=list[GrantDocumentOut], auth=can_view_pipeline)
+def list_grant_documents(request: HttpRequest, grant_id: Id) -> Any:
+    return list(_grant(grant_id).documents.order_by("kind", "title", "-version"))
+
+
+@grants.post("/{grant_id}/documents", response={201: GrantDocumentOut}, auth=can_manage_grants)
+def file_grant_document(
+    request: HttpRequest,
+    grant_id: Id,
+    kind: str = Form(
+        ..., examples=["grant_proposal"], description="grant_proposal, award_letter or grant_report"
+    ),
+    title: str = Form(..., examples=["Proposal"]),
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's way to declare uploads
+) -> Reply[Document]:
+    """File a proposal, an award letter or a report (multipart); the same kind and
+    title again is a new version."""
+    grant = _grant(grant_id)
+    try:
+        content = read_upload(file, limit=services.MAX_DOCUMENT_BYTES, field="file")
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+    document = services.grant_document_file(
+        actor=request.user,
+        grant=grant,
+        kind=kind,
+        title=title,
+        content=content,
+        file_name=upload_name(file),
+    )
+    return Reply(201, document)

@@ -10,6 +10,7 @@ from partnerops.crm.forms import DATE
 from partnerops.crm.models import Engagement, Organization, OrganizationKind
 from partnerops.grants.models import Grant, GrantState, ObligationKind
 from partnerops.grants.services import GRANT_FIELDS
+from partnerops.playbooks.models import DocumentKind
 
 
 class GrantForm(forms.ModelForm[Grant]):
@@ -80,3 +81,18 @@ class SubawardForm(forms.Form):
             "engagement__organization"
         )
     )
+
+
+class GrantDocumentForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[
+            (kind.value, kind.label)
+            for kind in (
+                DocumentKind.GRANT_PROPOSAL,
+                DocumentKind.AWARD_LETTER,
+                DocumentKind.GRANT_REPORT,
+            )
+        ]
+    )
+    title = forms.CharField(max_length=200, help_text="e.g. Proposal, Award letter, Year 1 report.")
+    file = forms.FileField()

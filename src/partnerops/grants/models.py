@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partnerops.contracts.models import Agreement
 from partnerops.crm.models import Engagement, Organization, currency_validator
+from partnerops.playbooks.models import Document
 
 
 class GrantState(models.TextChoices):
@@ -74,6 +75,11 @@ class Grant(models.Model):
         blank=True,
         related_name="source_grants",
         help_text="Agreements of kind grant sub-award funded by it.",
+    )
+    # The proposal, the award letter and the reports, each upload a new version (the
+    # playbooks' documents, kept in the funder's folder).
+    documents: models.ManyToManyField[Document, Any] = models.ManyToManyField(
+        Document, blank=True, related_name="grants"
     )
     state = models.CharField(
         max_length=20, choices=GrantState.choices, default=GrantState.PROSPECTING

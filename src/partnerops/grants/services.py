@@ -4,6 +4,7 @@ validated, audited; reminders of deadlines go through the outbox, once each."""
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,8 @@ from partnerops.grants.audit_actions import GrantsAction
 from partnerops.grants.models import Grant, GrantObligation, GrantState
 from partnerops.grants.states import DATE_FIELD, GRANT_MOVES, WON
 from partnerops.outbox.notifications import notify_once
+from partnerops.playbooks.documents import document_store
+from partnerops.playbooks.models import Document, DocumentKind
 
 GRANT_FIELDS = (
     "funder", "programme", "title", "currency", "amount_requested", "amount_expected",
@@ -131,6 +134,39 @@ def grant_link_subaward(*, actor: Any, grant: Grant, agreement: Agreement) -> Gr
     audit.record(actor=actor, instance=grant, action=audit.AuditAction.UPDATE,
                  message=f"sub-award: agreement #{agreement.pk}")  # fmt: skip
     return grant
+
+
+GRANT_DOCUMENT_KINDS = (
+    DocumentKind.GRANT_PROPOSAL,
+    DocumentKind.AWARD_LETTER,
+    DocumentKind.GRANT_REPORT,
+)
+# An upload larger than this is refused before it is read whole.
+MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+
+
+@transaction.atomic
+def grant_document_file(
+    *, actor: Any, grant: Grant, kind: str, title: str, content: bytes, file_name: str
+) -> Document:
+    """File a proposal, an award letter or a report on the grant: a new version of the
+    document of that kind and title in the funder's folder, linked to the grant."""
+    if kind not in GRANT_DOCUMENT_KINDS:
+        raise ValidationError({"kind": "A grant keeps its proposal, award letter and reports."})
+    if not title.strip():
+        raise ValidationError({"title": "Give the document a title, e.g. 'Proposal'."})
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            {"file": f"{file_name}: larger than {MAX_DOCUMENT_BYTES // 2**20} MiB."}
+        )
+    extension = file_name.rsplit(".", 1)[-1].lower()[:10] if "." in file_name else "bin"
+    document = document_store(
+        actor=actor, engagement=None, organization=grant.funder, kind=kind,
+        title=f"{grant.title}: {title.strip()}"[:300], content=content, extension=extension,
+        content_type=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+    )  # fmt: skip
+    grant.documents.add(document)
+    return document
 
 
 def obligation_reminders(today: dt.date) -> list[str]:

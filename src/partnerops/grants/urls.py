@@ -11,5 +11,6 @@ urlpatterns = [
     path("grants/<int:pk>/move/", views.grant_move, name="grant-move"),
     path("grants/<int:pk>/obligations/", views.obligation_add, name="obligation-add"),
     path("grants/<int:pk>/subawards/", views.subaward_link, name="subaward-link"),
+    path("grants/<int:pk>/documents/", views.document_file, name="document-file"),
     path("grants/obligations/<int:pk>/done/", views.obligation_done, name="obligation-done"),
 ]

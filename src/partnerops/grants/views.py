@@ -18,8 +18,16 @@ from partnerops.core.access import requires
 from partnerops.core.errors import DomainError
 from partnerops.core.forms import add_service_errors
 from partnerops.core.roles import Capability, has_capability
+from partnerops.core.uploads import read_upload, upload_name
 from partnerops.grants import selectors, services
-from partnerops.grants.forms import DoneForm, GrantForm, MoveForm, ObligationForm, SubawardForm
+from partnerops.grants.forms import (
+    DoneForm,
+    GrantDocumentForm,
+    GrantForm,
+    MoveForm,
+    ObligationForm,
+    SubawardForm,
+)
 from partnerops.grants.models import Grant, GrantObligation, GrantState
 from partnerops.grants.states import GRANT_MOVES
 
@@ -61,6 +69,8 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "obligation_form": ObligationForm(),
         "subaward_form": SubawardForm(),
+        "document_form": GrantDocumentForm(),
+        "documents": grant.documents.order_by("kind", "title", "-version"),
         "can_manage": has_capability(request.user, MANAGE),
         "audit_events": audit.events_for(grant)[:30],
     }
@@ -166,6 +176,24 @@ def obligation_done(request: HttpRequest, pk: int) -> HttpResponse:
     services.obligation_done(actor=request.user, obligation=item, on=on)
     messages.success(request, f"{item.title} done on {on:%Y-%m-%d}.")
     return redirect("grants:grant-detail", item.grant_id)
+
+
+@require_POST
+@requires(MANAGE)
+def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant, pk=pk)
+
+    def file(data: dict[str, Any]) -> str:
+        upload = data["file"]
+        content = read_upload(upload, limit=services.MAX_DOCUMENT_BYTES, field="file")
+        document = services.grant_document_file(
+            actor=request.user, grant=grant, kind=data["kind"], title=data["title"],
+            content=content, file_name=upload_name(upload),
+        )  # fmt: skip
+        return f"{document} filed."
+
+    form = GrantDocumentForm(request.POST, request.FILES)
+    return _act(request, grant, form, "Choose the kind, a title and the file.", file)
 
 
 @require_POST

@@ -20,7 +20,7 @@ from partnerops.core.errors import DomainError
 from partnerops.core.files import stored_unless_error
 from partnerops.core.sandbox import freeze, jinja_error_message, jinja_sandbox
 from partnerops.core.signed_links import LinkRefused, make_token, read_token_made
-from partnerops.crm.models import Engagement
+from partnerops.crm.models import Engagement, Organization
 from partnerops.outbox.templating import email_context, sample_email_context
 from partnerops.playbooks.audit_actions import PlaybooksAction
 from partnerops.playbooks.models import Document, DocumentKind, DocumentTemplate
@@ -278,14 +278,21 @@ def document_generate(
 def document_store(
     *,
     actor: Any,
-    engagement: Engagement,
+    engagement: Engagement | None,
     kind: str,
     title: str,
     content: bytes,
     extension: str,
     content_type: str = "application/octet-stream",
+    organization: Organization | None = None,
 ) -> Document:
-    organization = engagement.organization
+    """A new version of the organization's document of that kind and title (the
+    engagement's organization, or the one given for a document of no engagement, such
+    as a funder's grant papers)."""
+    if engagement is not None:
+        organization = engagement.organization
+    if organization is None:
+        raise ValueError("A document belongs to an engagement or an organization.")
     last = Document.objects.filter(organization=organization, kind=kind, title=title).aggregate(
         Max("version")
     )

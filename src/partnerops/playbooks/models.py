@@ -150,6 +150,10 @@ class DocumentKind(models.TextChoices):
     SERVICE_DESCRIPTION = "service_description", "Service description"
     RECEIVED_EMAIL = "received_email", "Received email"
     EMAIL_ATTACHMENT = "email_attachment", "Email attachment"
+    # Filed on a grant (issue 11), in the funder's folder.
+    GRANT_PROPOSAL = "grant_proposal", "Grant proposal"
+    AWARD_LETTER = "award_letter", "Award letter"
+    GRANT_REPORT = "grant_report", "Grant report"
 
 
 def partner_folder(document: Document, filename: str) -> str:
