@@ -12,11 +12,13 @@ from partnerops.crm import services as crm
 from partnerops.grants import services as grants
 from tests.browser.test_usage_browser import sign_in
 from tests.factories import UserFactory
+from tests.invoicing.conftest import ensure_price_book
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_db")]
 
 
 def test_a_new_engineer_raises_capacity(live_server: Any, page: Any) -> None:
+    ensure_price_book()  # a live-server test's database starts empty
     UserFactory(username="olga", roles=[Role.OPERATIONS])
     sign_in(page, live_server.url, "olga")
     page.goto(f"{live_server.url}/team/capacity/?month=2026-10")

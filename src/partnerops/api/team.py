@@ -26,7 +26,7 @@ from partnerops.team.pay import pay, published_ranges, scale_on
 team = Router(tags=["team"])
 
 
-class RoleOut(Schema):
+class JobRoleOut(Schema):
     id: int
     name: str
     key_goal: str
@@ -46,7 +46,7 @@ class RoleOut(Schema):
         return [obj.title(level) for level in range(1, obj.levels + 1)]
 
 
-class RoleIn(Input):
+class JobRoleIn(Input):
     name: str = Field(..., examples=["Open Source Infrastructure Engineer"])
     key_goal: str = ""
     responsibilities: str = ""
@@ -61,7 +61,7 @@ class RoleIn(Input):
     engineering: bool = False
 
 
-class RolePatch(Input):
+class JobRolePatch(Input):
     key_goal: str = omittable()
     responsibilities: str = omittable()
     performance_measures: str = omittable()
@@ -193,18 +193,18 @@ class CapacityOut(Schema):
 # Roles and pay scales ------------------------------------------------------------------
 
 
-@team.get("/roles", response=list[RoleOut], auth=can_view_pipeline)
+@team.get("/roles", response=list[JobRoleOut], auth=can_view_pipeline)
 def list_roles(request: HttpRequest) -> Any:
     return list(JobRole.objects.order_by("name"))
 
 
-@team.post("/roles", response={201: RoleOut}, auth=can_manage_team)
-def create_role(request: HttpRequest, payload: RoleIn) -> Reply[JobRole]:
+@team.post("/roles", response={201: JobRoleOut}, auth=can_manage_team)
+def create_role(request: HttpRequest, payload: JobRoleIn) -> Reply[JobRole]:
     return Reply(201, services.role_create(actor=request.user, **payload.dict()))
 
 
-@team.patch("/roles/{role_id}", response=RoleOut, auth=can_manage_team)
-def update_role(request: HttpRequest, role_id: Id, payload: RolePatch) -> JobRole:
+@team.patch("/roles/{role_id}", response=JobRoleOut, auth=can_manage_team)
+def update_role(request: HttpRequest, role_id: Id, payload: JobRolePatch) -> JobRole:
     role = get_object_or_404(JobRole, pk=role_id)
     return services.role_update(actor=request.user, role=role, **payload.dict(exclude_unset=True))
 
