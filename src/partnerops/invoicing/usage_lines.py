@@ -21,9 +21,11 @@ from partnerops.usage.models import HubUsage
 
 
 def month_usage(month: str, hub_ids: Iterable[int]) -> dict[int, HubUsage]:
-    """The stored usage of the hubs in the month, by hub id (one query)."""
-    rows = HubUsage.objects.filter(month=month, hub_id__in=list(hub_ids)).select_related("pull")
-    return {row.hub_id: row for row in rows}
+    """The stored usage of the hubs in the month, by hub id: one query by month (a
+    list of thousands of hub ids would meet the database's limit on parameters)."""
+    wanted = set(hub_ids)
+    rows = HubUsage.objects.filter(month=month).select_related("pull")
+    return {row.hub_id: row for row in rows if row.hub_id in wanted}
 
 
 def usage_lines(

@@ -57,7 +57,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "months": months,
-        "clusters": Cluster.objects.annotate(hubs=Count("pulls__hub_months__hub", distinct=True)),
         "pulls": UsagePull.objects.select_related("cluster", "pulled_by")[:30],
         "excluded": ExcludedUser.objects.filter(cluster=None),
         "csv_form": UsageCsvForm(),
